@@ -1,0 +1,5 @@
+"""Demo content for `seed_demo`. Filled in by the CMS."""
+
+
+def seed_cms(stdout):
+    pass

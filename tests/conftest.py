@@ -1,0 +1,23 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session):
+    # One clear line naming the service and its variable, instead of a wall of connection tracebacks.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_services.py")], capture_output=True, text=True
+    )
+    if result.returncode:
+        pytest.exit(result.stderr.strip(), returncode=3)
+
+
+@pytest.fixture
+def artifacts_dir():
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
