@@ -1,9 +1,332 @@
+"""The content API: Wagtail's API v2 endpoints, tightened for anonymous headless front ends.
+
+- Every page query starts from `cms.visibility.public_pages_in_site` (live, unexpired, unrestricted).
+- Rich text is always front-end HTML: ``?rich_text_format=`` other than ``html`` is refused.
+- Page URLs are front-end URLs (``meta.html_url`` and ``meta.html_path``).
+- List queries prefetch what the serialisers read, so their query count does not grow with the result size.
+- JSON only (no browsable API), so a response depends on the URL alone and can be cached (cms/caching.py).
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.core import signing
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from wagtail.api import APIField
+from wagtail.api.rich_text import APIRichText
+from wagtail.api.v2.filters import (
+    AncestorOfFilter,
+    ChildOfFilter,
+    DescendantOfFilter,
+    FieldsFilter,
+    OrderingFilter,
+    SearchFilter,
+)
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.api.v2.serializers import PageParentField, PageSerializer, get_serializer_class
+from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
+from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
+from wagtail.contrib.redirects.api import RedirectsAPIViewSet as WagtailRedirectsAPIViewSet
+from wagtail.contrib.redirects.api import RedirectSerializer
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet as WagtailDocumentsAPIViewSet
+from wagtail.images import get_image_model
+from wagtail.images.api.v2.serializers import ImageDownloadUrlField, ImageSerializer
+from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
+from wagtail_headless_preview.models import HeadlessPreviewMixin
+
+from cms.frontend import absolute_media_url, frontend_url, site_root_paths
+from cms.images import RENDITION_SPECS, images_with_renditions
+from cms.models import ArticlePage, ClinicSettings, ServicePage, Topic
+from cms.serializers import FrontendPathField, FrontendUrlField, ImageAltField, ImageRenditionsField, TopicPagesField
+from cms.visibility import public_pages_in_site
+
+
+def request_site(request):
+    """The Site a request is for: ``?site=hostname[:port]`` or the Host header, as in Wagtail's API."""
+    return SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+
+
+def public_pages_for(request, queryset=None):
+    try:
+        site = request_site(request)
+    except ValueError as exc:
+        raise BadRequestError(str(exc)) from exc
+    return public_pages_in_site(site, queryset)
+
+
+class CmsPageParentField(PageParentField):
+    def to_representation(self, value):
+        serializer_class = get_serializer_class(
+            value.__class__,
+            ["id", "type", "detail_url", "html_url", "html_path", "title"],
+            meta_fields=["type", "detail_url", "html_url", "html_path"],
+            base=CmsPageSerializer,
+        )
+        return serializer_class(context=self.context).to_representation(value)
+
+
+class CmsPageSerializer(PageSerializer):
+    html_url = FrontendUrlField(read_only=True)
+    html_path = FrontendPathField(read_only=True)
+    parent = CmsPageParentField(read_only=True)
+
+
+class AbsoluteImageDownloadUrlField(ImageDownloadUrlField):
+    def to_representation(self, image):
+        return absolute_media_url(image.file.url)
+
+
+class CmsImageSerializer(ImageSerializer):
+    download_url = AbsoluteImageDownloadUrlField(read_only=True)
+
+
+class HTMLRichTextMixin:
+    renderer_classes = [JSONRenderer]
+
+    def resolve_rich_text_format(self):
+        requested = self.request.GET.get("rich_text_format")
+        if requested not in (None, APIRichText.FORMAT_HTML):
+            raise BadRequestError("rich_text_format: only 'html' is offered")
+        return APIRichText.FORMAT_HTML
+
+
+class TopicFilter:
+    """``?topic=slug[,slug...]``: pages tagged with any of the topics."""
+
+    models_with_topics = (ArticlePage, ServicePage)
+
+    def filter_queryset(self, request, queryset, view):
+        if "topic" not in request.GET:
+            return queryset
+        slugs = [slug for slug in request.GET["topic"].split(",") if slug]
+        tagged = Q()
+        for model in self.models_with_topics:
+            tagged |= Q(pk__in=model.objects.filter(topics__slug__in=slugs).values("pk"))
+        return queryset.filter(tagged)
+
+
+def optimise_page_queryset(queryset):
+    """Prefetch what the API fields of the queryset's page type read (a constant number of queries)."""
+    model = queryset.model
+    rendition_specs = list(RENDITION_SPECS.values())
+    queryset = queryset.select_related("locale")
+    if hasattr(model, "hero_image"):
+        queryset = queryset.prefetch_related(Prefetch("hero_image", queryset=images_with_renditions()))
+    if hasattr(model, "topics"):
+        queryset = queryset.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+    if model is ArticlePage:
+        rendition_model = get_image_model().get_rendition_model()
+        photo_renditions = rendition_model.objects.filter(filter_spec__in=rendition_specs)
+        queryset = queryset.select_related("author__photo", "medical_reviewer__photo").prefetch_related(
+            Prefetch("author__photo__renditions", queryset=photo_renditions),
+            Prefetch("medical_reviewer__photo__renditions", queryset=photo_renditions),
+            Prefetch(
+                "related_links",
+                queryset=ArticlePage.related_links.rel.related_model.objects.select_related("related_page").order_by(
+                    "sort_order"
+                ),
+            ),
+        )
+    return queryset
+
+
+class PagesAPIViewSet(HTMLRichTextMixin, WagtailPagesAPIViewSet):
+    base_serializer_class = CmsPageSerializer
+    filter_backends = [
+        FieldsFilter,
+        ChildOfFilter,
+        AncestorOfFilter,
+        DescendantOfFilter,
+        TopicFilter,
+        OrderingFilter,
+        SearchFilter,  # last: search results cannot be filtered further
+    ]
+    known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters.union(["topic"])
+    meta_fields = WagtailPagesAPIViewSet.meta_fields + ["html_path"]
+    listing_default_fields = WagtailPagesAPIViewSet.listing_default_fields + ["html_path"]
+    # Bodies are for detail responses: a list of 50 bodies would be both slow and one query per page.
+    detail_only_fields = WagtailPagesAPIViewSet.detail_only_fields + ["body"]
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        return super().get_listing_default_fields(model) + list(getattr(model, "api_listing_fields", []))
+
+    def get_base_queryset(self):
+        return public_pages_for(self.request)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is WagtailPagesAPIViewSet.model:
+            # Search can only filter on indexed fields; an id subquery keeps the expiry filter out of its way.
+            return queryset.model.objects.filter(pk__in=queryset.values("pk"))
+        if self.action == "listing_view":
+            queryset = optimise_page_queryset(queryset)
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["cms_root_paths"] = site_root_paths()
+        return context
+
+
+class PagePreviewAPIViewSet(PagesAPIViewSet):
+    """``GET /api/v2/page_preview/?content_type=cms.articlepage&token=...``: the draft an editor is previewing.
+
+    The token is wagtail-headless-preview's (signed with SECRET_KEY); we also refuse it once it is older than
+    CMS_PREVIEW_TOKEN_MAX_AGE, which the package itself does not check.
+    """
+
+    name = "page_preview"
+    known_query_parameters = frozenset(["content_type", "token", "fields", "rich_text_format"])
+
+    @classmethod
+    def get_urlpatterns(cls):
+        from django.urls import path
+
+        return [path("", cls.as_view({"get": "preview_view"}), name="listing")]
+
+    def get_object(self):
+        if hasattr(self, "_preview_page"):
+            return self._preview_page
+        content_type = self.request.GET.get("content_type", "")
+        token = self.request.GET.get("token", "")
+        try:
+            model = apps.get_model(content_type)
+        except (LookupError, ValueError) as exc:
+            raise Http404("unknown content_type") from exc
+        if not issubclass(model, HeadlessPreviewMixin):
+            raise Http404("unknown content_type")
+        try:
+            model.get_preview_signer().unsign(token, max_age=settings.CMS_PREVIEW_TOKEN_MAX_AGE)
+        except signing.BadSignature as exc:  # includes SignatureExpired
+            raise PreviewTokenError() from exc
+        page = model.get_page_from_preview_token(token)
+        if page is None:
+            raise Http404("no preview for this token")
+        self._preview_page = page
+        return page
+
+    def get_serializer_class(self):
+        page = self.get_object()
+        try:
+            fields_config = parse_fields_parameter(self.request.GET.get("fields", ""))
+        except ValueError as exc:
+            raise BadRequestError(f"fields error: {exc}") from exc
+        # A new page has no id yet: no detail_url or parent to show.
+        fields_config = [*fields_config, ("detail_url", True, None), ("parent", True, None)]
+        return self._get_serializer_class(self.request.wagtailapi_router, type(page), fields_config, show_details=True)
+
+    def preview_view(self, request):
+        page = self.get_object()
+        return Response(self.get_serializer(page).data)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, PreviewTokenError):
+            return Response({"message": "invalid or expired preview token"}, status=403)
+        return super().handle_exception(exc)
+
+
+class PreviewTokenError(Exception):
+    pass
+
+
+class ImagesAPIViewSet(HTMLRichTextMixin, WagtailImagesAPIViewSet):
+    base_serializer_class = CmsImageSerializer
+    body_fields = WagtailImagesAPIViewSet.body_fields + [
+        APIField("alt", serializer=ImageAltField(read_only=True)),
+        APIField("renditions", serializer=ImageRenditionsField(read_only=True)),
+    ]
+    listing_default_fields = WagtailImagesAPIViewSet.listing_default_fields + ["alt", "renditions"]
+
+    def get_queryset(self):
+        return images_with_renditions().order_by("id")
+
+
+class DocumentsAPIViewSet(HTMLRichTextMixin, WagtailDocumentsAPIViewSet):
+    pass
+
+
+class FrontendRedirectSerializer(RedirectSerializer):
+    location = serializers.SerializerMethodField()
+
+    def get_location(self, redirect):
+        if redirect.redirect_page_id:
+            return frontend_url(redirect.redirect_page)
+        return redirect.link
+
+
+class RedirectsAPIViewSet(HTMLRichTextMixin, WagtailRedirectsAPIViewSet):
+    """Redirects for the front end to apply; those pointing at a page that is not public are left out."""
+
+    base_serializer_class = FrontendRedirectSerializer
+
+    def get_queryset(self):
+        public = public_pages_for(self.request)
+        return (
+            super()
+            .get_queryset()
+            .filter(Q(redirect_page__isnull=True) | Q(redirect_page__in=public.values("pk")))
+            .select_related("redirect_page")
+        )
+
+
+class TopicsAPIViewSet(HTMLRichTextMixin, BaseAPIViewSet):
+    """``/api/v2/topics/``: topics, and on detail the public pages tagged with each. ``find/?slug=`` works."""
+
+    model = Topic
+    name = "topics"
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    body_fields = BaseAPIViewSet.body_fields + [
+        "name",
+        "slug",
+        "description",
+        APIField("pages", serializer=TopicPagesField(read_only=True)),
+    ]
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["name", "slug", "description"]
+    detail_only_fields = ["pages"]
+    find_query_parameters = BaseAPIViewSet.find_query_parameters.union(["slug"])
+
+    def get_queryset(self):
+        return Topic.objects.order_by("name")
+
+    def find_object(self, queryset, request):
+        if "slug" in request.GET:
+            return queryset.get(slug=request.GET["slug"])
+        return super().find_object(queryset, request)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["base_queryset"] = public_pages_for(self.request)
+        context["cms_root_paths"] = site_root_paths()
+        return context
+
+
+class ClinicAPIViewSet(HTMLRichTextMixin, BaseAPIViewSet):
+    """``/api/v2/clinic/``: the clinic's name, phone, address, time zone, booking URL and medical disclaimer."""
+
+    model = ClinicSettings
+    name = "clinic"
+
+    @classmethod
+    def get_urlpatterns(cls):
+        from django.urls import path
+
+        return [path("", cls.as_view({"get": "clinic_view"}), name="listing")]
+
+    def clinic_view(self, request):
+        return Response(ClinicSettings.load().api_representation())
+
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("page_preview", PagePreviewAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("redirects", RedirectsAPIViewSet)
+api_router.register_endpoint("topics", TopicsAPIViewSet)
+api_router.register_endpoint("clinic", ClinicAPIViewSet)

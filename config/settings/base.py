@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cms.caching.APICacheMiddleware",  # ETag, Cache-Control and 304s for /api/v2/ (see cms/caching.py)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -173,12 +174,19 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Rich text in API responses is front-end HTML (cms/rich_text.py); Wagtail's database HTML is never sent.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+# Headless preview: the editor's Preview loads FRONTEND_BASE_URL/preview?content_type=...&token=..., and the front end
+# fetches the draft from /api/v2/page_preview/ with the same query. https://github.com/torchbox/wagtail-headless-preview
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": FRONTEND_BASE_URL + "/preview"},
     "SERVE_BASE_URL": FRONTEND_BASE_URL,
     "REDIRECT_ON_PREVIEW": False,
-    "ENFORCE_TRAILING_SLASH": True,
+    "ENFORCE_TRAILING_SLASH": False,
 }
+CMS_PREVIEW_TOKEN_MAX_AGE = env_int("CMS_PREVIEW_TOKEN_MAX_AGE", 3600, minimum=60, maximum=7 * 24 * 3600)
+# Upper bound on how long a rendered API response stays in the server-side cache; a publish invalidates it at once.
+CMS_API_CACHE_SECONDS = env_int("CMS_API_CACHE_SECONDS", 300, minimum=0, maximum=86400)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -205,11 +213,32 @@ ANYMAIL = {
     "WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET"),
     "REQUESTS_TIMEOUT": env_int("EMAIL_HTTP_TIMEOUT", 10, minimum=1, maximum=120),
 }
+# Mailgun signs its webhooks with a key of its own (Sending > Webhooks > "HTTP webhook signing key"); without it
+# anymail falls back to MAILGUN_API_KEY. https://anymail.dev/en/stable/esps/mailgun/#status-tracking-webhooks
+if env_str("MAILGUN_WEBHOOK_SIGNING_KEY"):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = env_str("MAILGUN_WEBHOOK_SIGNING_KEY")
 EMAIL_BACKEND = {
     "console": "outreach.providers.console.LoggingEmailBackend",
     "postmark": "anymail.backends.postmark.EmailBackend",
     "mailgun": "anymail.backends.mailgun.EmailBackend",
 }[EMAIL_PROVIDER]
+
+# Outreach engine. Scheduling lives in the outbox table; these bound how it is claimed, retried and paced.
+OUTREACH_PLAN_AHEAD_SECONDS = env_int("OUTREACH_PLAN_AHEAD_SECONDS", 900, minimum=0)
+OUTREACH_PLAN_LOOKBACK_SECONDS = env_int("OUTREACH_PLAN_LOOKBACK_SECONDS", 6 * 3600, minimum=0)
+OUTREACH_DISPATCH_BATCH = env_int("OUTREACH_DISPATCH_BATCH", 500, minimum=1)
+OUTREACH_DISPATCH_MAX_PER_TICK = env_int("OUTREACH_DISPATCH_MAX_PER_TICK", 20000, minimum=1)
+OUTREACH_LEASE_SECONDS = env_int("OUTREACH_LEASE_SECONDS", 180, minimum=30)
+OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", 8, minimum=1)
+OUTREACH_RETRY_BASE_SECONDS = env_int("OUTREACH_RETRY_BASE_SECONDS", 30, minimum=1)
+OUTREACH_RETRY_MAX_SECONDS = env_int("OUTREACH_RETRY_MAX_SECONDS", 1800, minimum=1)
+OUTREACH_SMS_VALIDITY_SECONDS = env_int("OUTREACH_SMS_VALIDITY_SECONDS", 4 * 3600, minimum=1, maximum=36000)
+OUTREACH_SMS_RATE_PER_SECOND = env_int("OUTREACH_SMS_RATE_PER_SECOND", 0, minimum=0)  # 0: no pacing
+OUTREACH_EMAIL_RATE_PER_SECOND = env_int("OUTREACH_EMAIL_RATE_PER_SECOND", 0, minimum=0)
+OUTREACH_STAFF_EMAIL = env_str("OUTREACH_STAFF_EMAIL", "front-desk@clinic.example")
+OUTREACH_ONCALL_EMAIL = env_str("OUTREACH_ONCALL_EMAIL", "on-call@clinic.example")
+# Keyed hashes of suppressed addresses. Keep it stable: changing it forgets every suppression.
+SUPPRESSION_HASH_KEY = env_str("SUPPRESSION_HASH_KEY")
 
 LOGGING = {
     "version": 1,
@@ -219,6 +248,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "twilio.http_client": {"level": "WARNING"},  # logs full request bodies (phone numbers) at INFO
+        "twilio.http_client": {"level": "WARNING"},  # logs request URLs and headers at INFO
+        "django_tasks": {"level": "WARNING"},  # one INFO line per Wagtail index update
     },
 }

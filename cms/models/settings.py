@@ -1,0 +1,53 @@
+"""Clinic-wide settings edited by admins in Settings > Clinic, read by the API and by outreach.
+
+A generic setting (one row for the deployment) rather than a per-Site setting: each deployment serves one clinic,
+and outreach reads these values from Celery tasks, where there is no request and so no Site to choose.
+"""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone name (e.g. America/New_York).")
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseGenericSetting):
+    clinic_name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text='As shown to patients, e.g. "(203) 701-6388".')
+    postal_address = models.TextField(blank=True, help_text="One line per address line.")
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone], help_text="IANA name."
+    )
+    booking_url = models.URLField(blank=True, help_text="Where patients book a consultation.")
+    medical_disclaimer = models.TextField(blank=True, help_text="Shown with every article and in messages.")
+
+    panels = [
+        MultiFieldPanel([FieldPanel("clinic_name"), FieldPanel("phone"), FieldPanel("postal_address")], "Clinic"),
+        FieldPanel("time_zone"),
+        FieldPanel("booking_url"),
+        FieldPanel("medical_disclaimer"),
+    ]
+
+    class Meta:
+        verbose_name = "clinic settings"
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def api_representation(self):
+        return {
+            "clinic_name": self.clinic_name,
+            "phone": self.phone,
+            "postal_address": self.postal_address,
+            "time_zone": self.time_zone,
+            "booking_url": self.booking_url,
+            "medical_disclaimer": self.medical_disclaimer,
+        }

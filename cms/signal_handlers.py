@@ -1,0 +1,40 @@
+"""Invalidate cached API responses whenever content changes (see cms/caching.py).
+
+Any save or delete of a content model bumps the content version: pages (publish, unpublish, move, drafts), view
+restrictions, sites, snippets, clinic settings, images, documents and redirects. Bookkeeping rows written while
+serving or logging (renditions, the reference index, log entries) do not.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from cms.caching import bump_content_version
+
+CONTENT_APPS = {"cms", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailredirects"}
+IGNORED_MODELS = {
+    "wagtailimages.rendition",
+    "wagtailcore.referenceindex",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.uploadedfile",
+}
+
+
+def is_content_model(model):
+    meta = model._meta
+    return meta.app_label in CONTENT_APPS and meta.label_lower not in IGNORED_MODELS
+
+
+def content_changed(sender, **kwargs):
+    if is_content_model(sender):
+        # Bump now so this process (and tests) never read a stale entry, and again after commit so no request that
+        # read the old version mid-transaction can have cached pre-commit content under the new one.
+        bump_content_version()
+        transaction.on_commit(bump_content_version)
+
+
+def register_signal_handlers():
+    post_save.connect(content_changed, dispatch_uid="cms_content_saved")
+    post_delete.connect(content_changed, dispatch_uid="cms_content_deleted")
+    m2m_changed.connect(content_changed, dispatch_uid="cms_content_m2m")
