@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format install install-dev clean
+.PHONY: run test lint format install install-dev clean audit chaos bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,23 @@ format: install-dev
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/check_services.py
+	$(BIN)/python tests/security/audit.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in requirements.txt (pip-audit). Fails on one; says so when it cannot reach the database.
+audit: install-dev
+	$(BIN)/python tests/security/audit.py
+
+# The fault-injection suite (tests/chaos/): kills workers, restarts Redis, cuts PostgreSQL. About 6 minutes.
+chaos: install-dev
+	$(BIN)/python scripts/check_services.py
+	$(BIN)/python -m pytest tests/chaos -m chaos $(PYTEST_ARGS)
+
+# Benchmarks against PostgreSQL, Redis, Celery and gunicorn (bench/, README "Performance"); writes bench/results.json.
+# BENCH_ARGS=--quick runs each at a small size (about three minutes); a full run takes 20-30 minutes.
+bench: install-dev
+	$(BIN)/python scripts/check_services.py
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/celerybeat-schedule* var/test-media

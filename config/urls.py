@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -20,5 +20,19 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.SERVE_FRONTEND:
+    from config import frontend
+
+    # The reference front end (frontend/, served by config/frontend.py): its files, and its HTML shell for every
+    # path that is not one of this server's own. Wagtail's catch-all below still answers those (e.g. its _util/ views).
+    urlpatterns += [
+        path("assets/<path:path>", frontend.asset, name="frontend-asset"),
+        re_path(
+            r"^(?!(?:api|admin|webhooks|u|preferences|documents|media|static|_util)(?:/|$)|healthz$|sitemap\.xml$)",
+            frontend.shell,
+            name="frontend-shell",
+        ),
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

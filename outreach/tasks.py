@@ -1,6 +1,44 @@
+"""Celery tasks. They take ids only (no patient data in the broker) and are safe to run twice."""
+
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def tick():
-    """Plan due outbox rows and dispatch claimed ones. Filled in by the outreach engine."""
+    """Beat's heartbeat for outreach: recover stale leases, expire, plan, then dispatch what is due."""
+    from outreach import dispatch, planner
+
+    recovered = dispatch.recover_expired_leases()
+    expired = dispatch.expire_overdue()
+    planned = planner.plan_due()
+    handed_out = dispatch.dispatch(send_message.delay)
+    logger.info(
+        "outreach tick: recovered=%d expired=%d planned=%d dispatched=%d", recovered, expired, planned, handed_out
+    )
+
+
+@shared_task(ignore_result=True)
+def send_message(message_id):
+    from outreach import sending
+
+    sending.send_message(message_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def send_subscription_confirmation(contact_id, channel):
+    """The double opt-in request: an email with a confirmation link, or a text asking for YES."""
+    from outreach import confirmations
+
+    confirmations.send(contact_id, channel)
+
+
+@shared_task(ignore_result=True)
+def alert_staff_task(inbound_id, audience):
+    """Email staff (or on-call) that a reply needs them; the email holds no patient details."""
+    from outreach.inbound import alert_staff
+
+    alert_staff(inbound_id, audience)

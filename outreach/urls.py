@@ -1,1 +1,26 @@
-urlpatterns = []
+from django.urls import include, path
+
+from outreach import api, follow_up_views, views
+from outreach.webhooks import twilio as twilio_webhooks
+
+urlpatterns = [
+    path("api/outreach/v1/consultations/", api.ConsultationUpsertView.as_view(), name="outreach-consultations"),
+    path(
+        "api/outreach/v1/consultations/<path:external_id>/",
+        api.ConsultationDetailView.as_view(),
+        name="outreach-consultation-detail",
+    ),
+    path("webhooks/twilio/inbound/", twilio_webhooks.inbound, name="outreach-twilio-inbound"),
+    path("webhooks/twilio/status/", twilio_webhooks.status, name="outreach-twilio-status"),
+    # anymail's views: postmark/tracking/, mailgun/tracking/ (basic auth from ANYMAIL_WEBHOOK_SECRET).
+    path("webhooks/anymail/", include("anymail.urls")),
+    path("api/outreach/v1/subscriptions/", api.SubscribeView.as_view(), name="outreach-subscriptions"),
+    path(
+        "subscriptions/confirm/<str:token>/",
+        follow_up_views.confirm_subscription,
+        name="outreach-confirm-subscription",
+    ),
+    path("r/<str:token>/", follow_up_views.article_link, name="outreach-article-link"),
+    path("u/<str:token>/", views.unsubscribe, name="outreach-unsubscribe"),
+    path("preferences/<str:token>/", views.preferences, name="outreach-preferences"),
+]

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.fakes.pytest_plugin"]
 
 
 def pytest_sessionstart(session):
@@ -21,3 +22,15 @@ def artifacts_dir():
     path = ROOT / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks inline in the test process (unit tests of code that enqueues; real workers are tested elsewhere)."""
+    from celery_app import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -51,10 +51,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestSizeLimitMiddleware",  # 413 before a body over the limit is read (config/middleware.py)
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cms.caching.APICacheMiddleware",  # ETag, Cache-Control and 304s for /api/v2/ (see cms/caching.py)
@@ -63,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,11 +117,54 @@ STORAGES = {
 # Request size limits: bodies and uploads beyond these are refused before being read whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Multipart uploads (the CSV import, images, documents) may be larger than a form body, up to this.
+REQUEST_MAX_UPLOAD_BYTES = env_int("REQUEST_MAX_UPLOAD_BYTES", 25 * 1024 * 1024, minimum=1024)
+
+# Reverse proxies in front of this server that append to X-Forwarded-For. 0: trust nothing, the client is
+# REMOTE_ADDR. One rule (outreach.throttle.client_ip) serves the admin login lockout and the subscribe throttle.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+
+# Admin login throttle: https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# Five failures for one username from one address lock that pair out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "outreach.throttle.login_client_ip"
+AXES_VERBOSE = False
+
+# Content-Security-Policy for every response that does not set its own (the front-end shell does, see
+# config/frontend.py). The Wagtail admin needs inline styles; scripts only from this origin.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https://www.gravatar.com"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https://www.youtube.com", "https://player.vimeo.com"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # Public origins. PUBLIC_BASE_URL is this server as the internet sees it (webhook signatures, unsubscribe links);
 # FRONTEND_BASE_URL is the headless front end that renders pages (article links in the API and in messages).
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", PUBLIC_BASE_URL)
+# The reference front end (frontend/, see README "Front end"): this server serves it at / unless switched off, e.g.
+# when FRONTEND_BASE_URL is another host that serves the same files.
+SERVE_FRONTEND = env_bool("SERVE_FRONTEND", True)
+# The editor's preview panel frames the front end, which may live on another origin.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(FRONTEND_BASE_URL)
 
 # Redis: the Celery broker and the shared cache. https://docs.celeryq.dev/en/stable/userguide/configuration.html
 REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss", "unix"))
@@ -237,6 +285,14 @@ OUTREACH_SMS_RATE_PER_SECOND = env_int("OUTREACH_SMS_RATE_PER_SECOND", 0, minimu
 OUTREACH_EMAIL_RATE_PER_SECOND = env_int("OUTREACH_EMAIL_RATE_PER_SECOND", 0, minimum=0)
 OUTREACH_STAFF_EMAIL = env_str("OUTREACH_STAFF_EMAIL", "front-desk@clinic.example")
 OUTREACH_ONCALL_EMAIL = env_str("OUTREACH_ONCALL_EMAIL", "on-call@clinic.example")
+# Terms that must never show on a lock screen (SMS bodies, email subjects); empty: the built-in list
+# (outreach/sensitive.py). The clinic's own name is always exempt.
+OUTREACH_SENSITIVE_TERMS = env_list("OUTREACH_SENSITIVE_TERMS")
+# Article follow-ups and digests: how far back announcements count, and the link tracking parameters.
+OUTREACH_DIGEST_LOOKBACK_DAYS = env_int("OUTREACH_DIGEST_LOOKBACK_DAYS", 30, minimum=1)
+# Subscribe endpoint throttles (per client IP, per address), per hour.
+OUTREACH_SUBSCRIBE_PER_IP_HOUR = env_int("OUTREACH_SUBSCRIBE_PER_IP_HOUR", 20, minimum=1)
+OUTREACH_SUBSCRIBE_PER_ADDRESS_HOUR = env_int("OUTREACH_SUBSCRIBE_PER_ADDRESS_HOUR", 3, minimum=1)
 # Keyed hashes of suppressed addresses. Keep it stable: changing it forgets every suppression.
 SUPPRESSION_HASH_KEY = env_str("SUPPRESSION_HASH_KEY")
 

@@ -18,6 +18,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (comma-separated host names).")
 
+# Integrations fail at start, not at the first message, when their credentials are missing.
+if SMS_PROVIDER == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):  # noqa: F405
+    raise ImproperlyConfigured("SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.")
+if EMAIL_PROVIDER != "console" and not ANYMAIL["WEBHOOK_SECRET"]:  # noqa: F405
+    raise ImproperlyConfigured(
+        "ANYMAIL_WEBHOOK_SECRET (user:password) must be set, or the email-provider webhooks are unauthenticated."
+    )
+
 _proxy_header = env_str("SECURE_PROXY_SSL_HEADER_NAME")
 SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,14 +1,36 @@
-"""Development providers: nothing leaves the machine; each message is logged without its recipient."""
+"""Development providers: nothing leaves the machine. Each message is logged (never its recipient) and the engine
+records it in the outbox as sent, so a new user sees what would have gone out without any credentials."""
 
 import logging
+import uuid
 
 from django.core.mail.backends.base import BaseEmailBackend
+
+from .base import EmailProvider, SendResult, SMSProvider
 
 logger = logging.getLogger(__name__)
 
 
+class ConsoleSMSProvider(SMSProvider):
+    name = "console"
+
+    def send_sms(self, message):
+        message_id = f"console-{uuid.uuid4().hex}"
+        logger.info("console sms: outbox=%s id=%s body=%r", message.reference, message_id, message.body)
+        return SendResult(provider=self.name, message_id=message_id, status="sent")
+
+
+class ConsoleEmailProvider(EmailProvider):
+    name = "console"
+
+    def send_email(self, message):
+        message_id = f"console-{uuid.uuid4().hex}"
+        logger.info("console email: outbox=%s id=%s subject=%r", message.reference, message_id, message.subject)
+        return SendResult(provider=self.name, message_id=message_id, status="sent")
+
+
 class LoggingEmailBackend(BaseEmailBackend):
-    """Django email backend for EMAIL_PROVIDER=console: logs the subject only (recipients are PII)."""
+    """Django email backend for EMAIL_PROVIDER=console (staff alerts, password resets): logs the subject only."""
 
     def send_messages(self, email_messages):
         for message in email_messages:

@@ -1,0 +1,283 @@
+"""Benchmark 2, SMS throughput: due outbox rows through the dispatcher, Redis and Celery workers to the fake Twilio
+(real twilio client, 80 ms of provider latency per request).
+
+Reported: messages/s sustained (first to last provider acceptance) and end to end (from the moment the rows fell
+due); CPU seconds per message in our processes (workers with their pool children, and the dispatcher); latency from
+due to provider-accepted (the fake's accept time; with every row due at once this is mostly queueing) and from the
+provider call starting to acceptance; duplicates (messages per outbox id at the fake; must be 0).
+
+A full run first tries several worker pools and concurrencies on a smaller batch and keeps the fastest for the
+10,000-message run (and for the email benchmark).
+"""
+
+import datetime
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import psutil
+
+from bench import data
+from bench.harness import (
+    TWILIO_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN,
+    TWILIO_FROM_NUMBER,
+    FakeProvider,
+    WorkerConfig,
+    celery_workers,
+    child_env,
+    dispatcher_process,
+    latency_summary_ms,
+    tree_cpu_seconds,
+    truncate,
+    wait_until,
+)
+
+NAME = "sms_throughput"
+TITLE = "2. SMS throughput"
+FAR_FUTURE = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+LATENCY = 0.08
+CANDIDATES = [
+    WorkerConfig("threads", 16),
+    WorkerConfig("threads", 64),
+    WorkerConfig("threads", 32, processes=2),
+    WorkerConfig("prefork", 4),
+    WorkerConfig("prefork", 16),
+]
+DEFAULT = WorkerConfig("threads", 32, processes=2)
+
+
+def params(quick):
+    if quick:
+        return {"messages": 200, "warmup": 30, "explore_messages": 0, "latency_s": LATENCY}
+    return {"messages": 10_000, "warmup": 200, "explore_messages": 1_000, "latency_s": LATENCY}
+
+
+def engine_env(fake_url, **extra):
+    return child_env(
+        SMS_PROVIDER="twilio",
+        TWILIO_ACCOUNT_SID=TWILIO_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=TWILIO_AUTH_TOKEN,
+        TWILIO_FROM_NUMBER=TWILIO_FROM_NUMBER,
+        TWILIO_API_BASE_URL=fake_url,
+        OUTREACH_TICK_SECONDS="1",
+        **extra,
+    )
+
+
+class Load:
+    """Contacts, consent and one consultation each, loaded once; outbox rows made fresh for every measurement."""
+
+    def __init__(self, count, channel):
+        from outreach.models import Consultation
+
+        data.reset_outreach()
+        data.setup_clinic()
+        self.channel = channel
+        _campaign, self.step = data.make_campaign(sms=channel == "sms", email=channel == "email")
+        contact_ids = data.load_contacts(count, channels=(channel,))
+        starts_at = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=24)
+        data.load_consultations((contact_id, starts_at, "scheduled") for contact_id in contact_ids)
+        self.consultations = list(
+            Consultation.objects.order_by("pk").values_list("pk", "contact_id", "starts_at")[:count]
+        )
+
+    def fresh_outbox(self, count):
+        """`count` rows (ids 1..count), due in the far future until make_due() brings a range forward."""
+        truncate("outreach_outboundmessage", "outreach_deliveryevent")
+        data.load_outbox(self.step, self.consultations[:count], due_at=FAR_FUTURE, channel=self.channel)
+
+
+def make_due(first_id, last_id):
+    """Rows first_id..last_id fall due now; returns that moment."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE outreach_outboundmessage SET due_at = %s, scheduled_for = %s, not_after = %s "
+            "WHERE id BETWEEN %s AND %s",
+            [now, now, now + datetime.timedelta(hours=2), first_id, last_id],
+        )
+    return now
+
+
+def unsettled(first_id, last_id):
+    from outreach.models import OutboundMessage
+
+    return OutboundMessage.objects.filter(
+        pk__gte=first_id, pk__lte=last_id, status__in=("scheduled", "sending")
+    ).count()
+
+
+def outbox_id_of(message):
+    if message.get("fields", {}).get("Metadata"):  # Postmark: our metadata
+        return int(message["fields"]["Metadata"].get("outbox_id", 0) or 0)
+    callback = message.get("fields", {}).get("StatusCallback", "")
+    values = parse_qs(urlsplit(callback).query).get("m")
+    return int(values[0]) if values else 0
+
+
+def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", include=(), timeout_rate=20):
+    """One measurement: `warmup` rows to warm every worker up, then `count` rows due at once."""
+    from outreach.models import OutboundMessage
+
+    load.fresh_outbox(warmup + count)
+    with celery_workers(config, env, include=include) as workers, dispatcher_process(env, mode=mode) as dispatcher:
+        processes = [*workers, dispatcher]
+        make_due(1, warmup)
+        wait_until(lambda: unsettled(1, warmup) == 0, timeout=120, interval=0.3, what="warm-up", processes=processes)
+        fake.reset()
+        time.sleep(0.5)
+        cpu_before = tree_cpu_seconds(processes)
+        sessions_before = database_sessions()
+        machine_before = psutil.cpu_times()
+        due = make_due(warmup + 1, warmup + count)
+        wait_until(
+            lambda: unsettled(warmup + 1, warmup + count) == 0,
+            timeout=60 + count / timeout_rate,
+            interval=0.25,
+            what=f"{count} messages",
+            processes=processes,
+        )
+        done = time.time()
+        cpu = tree_cpu_seconds(processes) - cpu_before
+        machine_after = psutil.cpu_times()
+    sessions = database_sessions() - sessions_before  # counted as sessions end: after the workers stopped
+    stats = fake.stats()
+    messages = fake.messages()
+    rows = {
+        pk: (status, started)
+        for pk, status, started in OutboundMessage.objects.filter(pk__gt=warmup).values_list(
+            "pk", "status", "provider_call_started_at"
+        )
+    }
+    due_ts = due.timestamp()
+    accepted = sorted(message["accepted_at"] for message in messages)
+    per_outbox = {}
+    for message in messages:
+        per_outbox.setdefault(outbox_id_of(message), []).append(message)
+    duplicates = sum(len(group) - 1 for group in per_outbox.values())
+    statuses = {}
+    for status, _started in rows.values():
+        statuses[status] = statuses.get(status, 0) + 1
+    sent = statuses.get("sent", 0)
+    due_to_accepted = [message["accepted_at"] - due_ts for message in messages]
+    call_to_accepted = [
+        message["accepted_at"] - rows[pk][1].timestamp()
+        for pk, group in per_outbox.items()
+        for message in group
+        if pk in rows and rows[pk][1] is not None
+    ]
+    span = accepted[-1] - accepted[0] if len(accepted) > 1 else float("nan")
+    busy = _busy_fraction(machine_before, machine_after)
+    result = {
+        "workers": config.to_dict(),
+        "messages": count,
+        "provider_messages": len(messages),
+        "provider_requests": stats["requests"],
+        "rows_by_status": statuses,
+        "duplicates": duplicates,
+        "messages_per_second_sustained": round((len(accepted) - 1) / span, 1) if len(accepted) > 1 else 0.0,
+        "messages_per_second_end_to_end": round(len(accepted) / (accepted[-1] - due_ts), 1) if accepted else 0.0,
+        "seconds_due_to_last_accepted": round(accepted[-1] - due_ts, 2) if accepted else None,
+        "seconds_due_to_all_recorded": round(done - due_ts, 2),
+        "cpu_seconds_our_processes": round(cpu, 2),
+        "cpu_ms_per_message": round(cpu / max(1, sent) * 1000, 3),
+        "due_to_accepted": latency_summary_ms(due_to_accepted) if due_to_accepted else {},
+        "call_to_accepted": latency_summary_ms(call_to_accepted) if call_to_accepted else {},
+        "machine_cpu_busy_fraction": busy,
+        "postgresql_sessions_per_message": round(sessions / max(1, sent), 2),
+        "in_flight_ceiling_per_second": round(config.concurrency * config.processes / LATENCY, 1),
+    }
+    log(
+        f"  {config.label}: {result['messages_per_second_sustained']} msg/s sustained, "
+        f"{result['cpu_ms_per_message']} ms CPU/msg, p50 due->accepted {result['due_to_accepted'].get('p50_ms')} ms, "
+        f"duplicates {duplicates}, statuses {statuses}, machine busy {busy:.0%}"
+    )
+    return result
+
+
+def database_sessions():
+    """Sessions ever opened on this database (PostgreSQL 14+ counts them as they end)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def _busy_fraction(before, after):
+    idle = (after.idle + getattr(after, "iowait", 0)) - (before.idle + getattr(before, "iowait", 0))
+    total = sum(after) - sum(before)
+    return round(1 - idle / total, 3) if total else 0.0
+
+
+def run(ctx):
+    p = params(ctx.quick)
+    total = p["messages"] + p["warmup"]
+    ctx.log(f"sms: loading {total:,} contacts with consent and consultations")
+    load = Load(total, "sms")
+    explored = []
+    with FakeProvider("twilio", p["latency_s"]) as fake:
+        env = engine_env(fake.url)
+        if ctx.explore and p["explore_messages"]:
+            ctx.log(f"sms: trying {len(CANDIDATES)} worker setups with {p['explore_messages']:,} messages each")
+            for config in CANDIDATES:
+                explored.append(measure(load, config, p["explore_messages"], p["warmup"], fake, env, ctx.log))
+            best = max(explored, key=lambda r: (r["messages_per_second_sustained"], -r["cpu_ms_per_message"]))
+            winner = WorkerConfig(**{k: best["workers"][k] for k in ("pool", "concurrency", "processes")})
+        else:
+            winner = ctx.workers or DEFAULT
+        ctx.shared["workers"] = winner
+        ctx.log(f"sms: {p['messages']:,} messages with {winner.label}")
+        final = measure(load, winner, p["messages"], p["warmup"], fake, env, ctx.log)
+        what_if = None
+        if not ctx.quick:
+            ctx.log("sms: what-if, database connections kept across tasks (CONN_MAX_AGE=60, CELERY_DB_REUSE_MAX)")
+            persistent = engine_env(fake.url, BENCH_CONN_MAX_AGE="60", BENCH_CELERY_DB_REUSE_MAX="1000")
+            what_if = measure(load, winner, p["explore_messages"], p["warmup"], fake, persistent, ctx.log)
+    data.reset_outreach()
+    figures = {
+        "messages_per_second": final["messages_per_second_sustained"],
+        "messages_per_second_end_to_end": final["messages_per_second_end_to_end"],
+        "cpu_ms_per_message": final["cpu_ms_per_message"],
+        "p50_due_to_accepted_ms": final["due_to_accepted"].get("p50_ms"),
+        "p95_due_to_accepted_ms": final["due_to_accepted"].get("p95_ms"),
+        "p50_call_to_accepted_ms": final["call_to_accepted"].get("p50_ms"),
+        "p95_call_to_accepted_ms": final["call_to_accepted"].get("p95_ms"),
+        "duplicates": final["duplicates"],
+        "workers": winner.label,
+    }
+    targets = [
+        {
+            "name": "SMS messages/s sustained",
+            "figure": final["messages_per_second_sustained"],
+            "target": ">= 200",
+            "met": final["messages_per_second_sustained"] >= 200,
+        },
+        {
+            "name": "our CPU ms per SMS",
+            "figure": final["cpu_ms_per_message"],
+            "target": "<= 5",
+            "met": final["cpu_ms_per_message"] <= 5,
+        },
+        {"name": "duplicate SMS", "figure": final["duplicates"], "target": "0", "met": final["duplicates"] == 0},
+    ]
+    if what_if:
+        figures["what_if_persistent_db_messages_per_second"] = what_if["messages_per_second_sustained"]
+        figures["what_if_persistent_db_cpu_ms_per_message"] = what_if["cpu_ms_per_message"]
+    if explored:
+        ranking = sorted(explored, key=lambda r: -r["messages_per_second_sustained"])
+        figures["explored"] = "; ".join(
+            f"{r['workers']['label']} {r['messages_per_second_sustained']}/s {r['cpu_ms_per_message']}ms"
+            for r in ranking
+        )
+    return {
+        "params": p,
+        "figures": figures,
+        "targets": targets,
+        "final": final,
+        "explored": explored,
+        "what_if_persistent_db": what_if,
+    }

@@ -1,0 +1,138 @@
+// The chrome around every view: header with navigation and the clinic's phone, footer, notices (demo content,
+// preview) and the document head (title, description, canonical URL, robots) from the API's SEO fields.
+
+import { bookingLink } from "./components.js";
+import { append, h, telHref } from "./dom.js";
+
+export function renderHeader(container, { clinic, indexPage }) {
+  const name = clinic?.clinic_name || "Clinic";
+  const links = [
+    indexPage && { href: indexPage.meta.html_path, text: indexPage.title },
+    { href: "/#treatments", text: "Treatments" },
+    { href: "/subscribe/", text: "Stay informed" },
+  ].filter(Boolean);
+  container.replaceChildren(
+    h(
+      "div",
+      { class: "wrap site-header__inner" },
+      h("a", { href: "/", class: "brand" }, h("span", { class: "brand__mark", "aria-hidden": "true" }), h("span", { class: "brand__name" }, name)),
+      h(
+        "nav",
+        { class: "site-nav", "aria-label": "Main" },
+        h("ul", null, links.map((link) => h("li", null, h("a", { href: link.href, "data-nav": "" }, link.text)))),
+      ),
+      h(
+        "div",
+        { class: "site-header__actions" },
+        clinic?.phone &&
+          h("a", { href: telHref(clinic.phone), class: "header-phone" }, h("span", { class: "visually-hidden" }, "Call us: "), clinic.phone),
+        bookingLink(clinic, { className: "button button--small" }),
+      ),
+    ),
+  );
+}
+
+/** Marks the navigation link of the current section with aria-current. */
+export function markCurrentNav(container, pathname) {
+  for (const link of container.querySelectorAll("a[data-nav]")) {
+    const target = new URL(link.href);
+    const current = !target.hash && target.pathname !== "/" && pathname.startsWith(target.pathname);
+    if (current) link.setAttribute("aria-current", pathname === target.pathname ? "page" : "true");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+export function renderFooter(container, { clinic, indexPage }) {
+  const addressLines = (clinic?.postal_address || "").split("\n").filter(Boolean);
+  container.replaceChildren(
+    h(
+      "div",
+      { class: "wrap site-footer__inner" },
+      h(
+        "div",
+        null,
+        h("p", { class: "site-footer__name" }, clinic?.clinic_name || ""),
+        addressLines.length && h("address", null, addressLines.map((line, i) => [i ? h("br") : null, line])),
+        clinic?.phone && h("p", null, "Phone: ", h("a", { href: telHref(clinic.phone) }, clinic.phone)),
+      ),
+      h(
+        "nav",
+        { "aria-label": "Footer" },
+        h(
+          "ul",
+          null,
+          indexPage && h("li", null, h("a", { href: indexPage.meta.html_path }, indexPage.title)),
+          h("li", null, h("a", { href: "/#treatments" }, "Treatments")),
+          h("li", null, h("a", { href: "/subscribe/" }, "Get new articles by email or text")),
+          clinic?.booking_url && h("li", null, h("a", { href: clinic.booking_url }, "Book a consultation")),
+        ),
+      ),
+      h(
+        "p",
+        { class: "site-footer__crisis" },
+        "In an emergency call 911. In a mental health crisis call or text 988 (Suicide & Crisis Lifeline).",
+      ),
+    ),
+  );
+}
+
+export function renderNotices(container, { isDemo = false, preview = false } = {}) {
+  container.replaceChildren();
+  append(container, [
+    preview &&
+      h(
+        "div",
+        { class: "notice notice--preview", role: "status" },
+        h("div", { class: "wrap" }, h("strong", null, "Preview. "), "This is a draft as the editor sees it; visitors will not see it until it is published."),
+      ),
+    isDemo &&
+      h(
+        "div",
+        { class: "notice notice--demo" },
+        h("div", { class: "wrap" }, h("strong", null, "Demo content. "), "This page is sample content for trying out the site, not medical advice."),
+      ),
+  ]);
+}
+
+function setMeta(attribute, key, content) {
+  let meta = document.head.querySelector(`meta[${attribute}="${key}"]`);
+  if (!content) {
+    meta?.remove();
+    return;
+  }
+  if (!meta) meta = document.head.appendChild(h("meta", { [attribute]: key }));
+  meta.setAttribute("content", content);
+}
+
+function setLink(rel, href) {
+  let link = document.head.querySelector(`link[rel="${rel}"]`);
+  if (!href) {
+    link?.remove();
+    return;
+  }
+  if (!link) link = document.head.appendChild(h("link", { rel }));
+  link.setAttribute("href", href);
+}
+
+/** Title, description, canonical URL, robots and social-card tags for the current view. */
+export function setHead({ title, description, canonical, image, noindex = false, siteName }) {
+  const fullTitle = title && siteName && title !== siteName ? `${title} | ${siteName}` : title || siteName || "";
+  document.title = fullTitle;
+  setMeta("name", "description", description);
+  setMeta("name", "robots", noindex ? "noindex" : null);
+  setLink("canonical", noindex ? null : canonical);
+  setMeta("property", "og:title", title);
+  setMeta("property", "og:description", description);
+  setMeta("property", "og:url", noindex ? null : canonical);
+  setMeta("property", "og:image", image?.renditions?.large?.url);
+  setMeta("property", "og:site_name", siteName);
+}
+
+/** Structured data (JSON-LD) for the view; a data block, not a script, so the CSP does not apply to it. */
+export function setStructuredData(data) {
+  document.head.querySelector("script#structured-data")?.remove();
+  if (!data) return;
+  const script = h("script", { type: "application/ld+json", id: "structured-data" });
+  script.textContent = JSON.stringify(data);
+  document.head.append(script);
+}

@@ -1,0 +1,131 @@
+// An article (cms.ArticlePage): header with topics and medical review, hero image, "On this page", the body,
+// the medical disclaimer, who wrote and reviewed it, related articles and the booking call.
+
+import { faqItems, renderBody, sectionHeadings } from "../blocks.js";
+import { bookingBand, responsiveImage, topicTags } from "../components.js";
+import { formatDate, h } from "../dom.js";
+
+function personLine(person) {
+  return person.credentials ? `${person.name}, ${person.credentials}` : person.name;
+}
+
+function breadcrumbs(page, indexPage) {
+  const parent = page.meta?.parent || indexPage;
+  return h(
+    "nav",
+    { class: "breadcrumbs", "aria-label": "Breadcrumb" },
+    h(
+      "ol",
+      null,
+      h("li", null, h("a", { href: "/" }, "Home")),
+      parent?.meta?.html_path && parent.meta.html_path !== "/" && h("li", null, h("a", { href: parent.meta.html_path }, parent.title)),
+      h("li", null, h("a", { href: page.meta?.html_path || "", "aria-current": "page" }, page.title)),
+    ),
+  );
+}
+
+function reviewLine(page) {
+  const parts = [];
+  if (page.medical_reviewer) parts.push(["Medically reviewed by ", h("strong", null, personLine(page.medical_reviewer))]);
+  if (page.last_reviewed) parts.push(["Last reviewed ", h("time", { datetime: page.last_reviewed }, formatDate(page.last_reviewed))]);
+  if (page.reading_time_minutes) parts.push(`${page.reading_time_minutes} min read`);
+  if (!parts.length) return null;
+  return h("p", { class: "article__review" }, parts.flatMap((part, i) => (i ? [h("span", { class: "sep", "aria-hidden": "true" }, " · "), part] : [part])));
+}
+
+function tableOfContents(body) {
+  const headings = sectionHeadings(body);
+  if (headings.length < 3) return null;
+  return h(
+    "nav",
+    { class: "toc", "aria-labelledby": "toc-heading" },
+    h("h2", { id: "toc-heading", class: "toc__heading" }, "On this page"),
+    h("ol", null, headings.map((heading) => h("li", null, h("a", { href: `#${heading.anchor}` }, heading.text)))),
+  );
+}
+
+function people(page) {
+  const entries = [
+    page.author && ["Written by", page.author],
+    page.medical_reviewer && ["Medically reviewed by", page.medical_reviewer],
+  ].filter(Boolean);
+  if (!entries.length) return null;
+  return h(
+    "section",
+    { class: "people", "aria-labelledby": "people-heading" },
+    h("h2", { id: "people-heading" }, "About this article"),
+    h(
+      "dl",
+      null,
+      entries.map(([label, person]) => [
+        h("dt", null, label),
+        h("dd", null, h("span", { class: "people__name" }, personLine(person)), person.role && h("span", { class: "people__role" }, person.role)),
+      ]),
+      page.last_reviewed && [h("dt", null, "Last reviewed"), h("dd", null, h("time", { datetime: page.last_reviewed }, formatDate(page.last_reviewed)))],
+    ),
+  );
+}
+
+function related(page) {
+  const links = (page.related_articles || []).filter((link) => link?.url);
+  if (!links.length) return null;
+  return h(
+    "section",
+    { class: "related", "aria-labelledby": "related-heading" },
+    h("h2", { id: "related-heading" }, "Related articles"),
+    h("ul", null, links.map((link) => h("li", null, h("a", { href: link.url }, link.title)))),
+  );
+}
+
+export function articleView({ page, clinic, indexPage }) {
+  const body = page.body || [];
+  const faqs = faqItems(body);
+  const article = h(
+    "article",
+    { class: "article" },
+    h(
+      "header",
+      { class: "article__header wrap wrap--narrow" },
+      breadcrumbs(page, indexPage),
+      topicTags(page.topics, { indexPath: indexPage?.meta?.html_path }),
+      h("h1", { tabindex: "-1" }, page.title),
+      page.summary && h("p", { class: "lead" }, page.summary),
+      reviewLine(page),
+    ),
+    page.hero_image &&
+      h("div", { class: "article__hero wrap" }, responsiveImage(page.hero_image, { sizes: "(min-width: 72rem) 68rem, 100vw", eager: true })),
+    h(
+      "div",
+      { class: "wrap wrap--narrow article__content" },
+      tableOfContents(body),
+      h("div", { class: "prose" }, renderBody(body)),
+      clinic?.medical_disclaimer &&
+        h("div", { class: "disclaimer", role: "note", "aria-label": "Medical disclaimer" }, h("p", null, h("strong", null, "Medical disclaimer. "), clinic.medical_disclaimer)),
+      people(page),
+      related(page),
+    ),
+  );
+
+  const reviewer = page.medical_reviewer;
+  return {
+    content: [article, bookingBand(clinic)],
+    isDemo: page.is_demo,
+    head: {
+      title: page.seo?.title || page.title,
+      description: page.seo?.description || page.summary,
+      canonical: page.seo?.canonical_url,
+      image: page.hero_image,
+    },
+    structuredData: {
+      "@context": "https://schema.org",
+      "@type": faqs.length ? ["MedicalWebPage", "FAQPage"] : "MedicalWebPage",
+      name: page.title,
+      description: page.seo?.description || page.summary,
+      url: page.seo?.canonical_url,
+      lastReviewed: page.last_reviewed || undefined,
+      reviewedBy: reviewer ? { "@type": "Person", name: reviewer.name, honorificSuffix: reviewer.credentials || undefined } : undefined,
+      about: (page.topics || []).map((topic) => ({ "@type": "Thing", name: topic.name })),
+      mainEntity: faqs.length ? faqs : undefined,
+    },
+  };
+}

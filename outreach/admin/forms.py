@@ -1,0 +1,133 @@
+"""Forms of the Outreach admin."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from phonenumber_field.formfields import PhoneNumberField
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from outreach.admin.permissions import allowed_purposes
+from outreach.models import Channel, Purpose, Suppression
+
+
+class CampaignForm(WagtailAdminModelForm):
+    """The campaign editor. Marketing editors may only choose the educational purpose; the live preview script
+    renders each step as the patient will get it (see outreach/static/outreach/campaign_preview.js)."""
+
+    class Media:
+        js = ["outreach/campaign_preview.js"]
+        css = {"all": ["outreach/campaign_preview.css"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "purpose" in self.fields:
+            allowed = allowed_purposes(self.for_user)
+            self.fields["purpose"].choices = [(value, label) for value, label in Purpose.choices if value in allowed]
+            if len(allowed) == 1:
+                self.fields["purpose"].initial = allowed[0]
+
+    def clean_purpose(self):
+        purpose = self.cleaned_data["purpose"]
+        if self.for_user is not None and purpose not in allowed_purposes(self.for_user):
+            raise ValidationError("You may only manage educational campaigns.")
+        return purpose
+
+
+class ContactForm(WagtailAdminModelForm):
+    pass
+
+
+class ConsentChangeForm(forms.Form):
+    channel = forms.ChoiceField(choices=Channel.choices)
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+    granted = forms.TypedChoiceField(
+        label="Change",
+        choices=[("true", "Grant consent"), ("false", "Withdraw consent")],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why you are recording this, e.g. 'Patient asked at the front desk on 3 March'.",
+    )
+    wording = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The patient's own words, or the wording they agreed to. Required to lift an opt-out the "
+        "patient made themself (STOP, unsubscribe link).",
+    )
+
+
+class SendTestForm(forms.Form):
+    channel = forms.ChoiceField(choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.SMS)
+    phone = PhoneNumberField(
+        required=False, region="US", help_text="Your own mobile number (for a test text). Never a patient's."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        channel = cleaned.get("channel")
+        if channel == Channel.SMS and not cleaned.get("phone"):
+            self.add_error("phone", "Type the mobile number the test text should go to.")
+        if channel == Channel.EMAIL and not self.user.email:
+            self.add_error("channel", "Your account has no email address: add one in your account settings.")
+        return cleaned
+
+    @property
+    def address(self):
+        if self.cleaned_data["channel"] == Channel.SMS:
+            return str(self.cleaned_data["phone"])
+        return self.user.email
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="The booking system's CSV export (UTF-8), with the header line.")
+    dry_run = forms.BooleanField(
+        required=False, label="Check only", help_text="Validate every line and report, without saving anything."
+    )
+
+
+class SuppressionForm(WagtailAdminModelForm):
+    """Staff type an address; only its keyed hash and a masked hint are stored (Suppression.add)."""
+
+    address = forms.CharField(max_length=254, help_text="The phone number (E.164, e.g. +12035550123) or email.")
+
+    class Meta:
+        model = Suppression
+        fields = ["channel", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        address = (cleaned.get("address") or "").strip()
+        channel = cleaned.get("channel")
+        if channel == Channel.SMS and address:
+            try:
+                address = str(PhoneNumberField(region="US").clean(address))
+            except ValidationError:
+                self.add_error("address", "Enter a valid phone number, e.g. +12035550123.")
+        elif channel == Channel.EMAIL and address:
+            try:
+                address = forms.EmailField().clean(address)
+            except ValidationError:
+                self.add_error("address", "Enter a valid email address.")
+        cleaned["address"] = address
+        return cleaned
+
+    def save(self, commit=True):
+        return Suppression.add(self.cleaned_data["channel"], self.cleaned_data["address"], self.cleaned_data["reason"])
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="Who uses it, e.g. 'Booking system (production)'.")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Answer by SMS",
+        max_length=640,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent from the clinic's number to the patient. Never include diagnosis or treatment details.",
+    )

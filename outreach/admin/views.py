@@ -1,0 +1,349 @@
+"""Custom admin views: the actions on engine records, the campaign preview and test send, CSV import, tokens.
+
+Each view checks its permission itself (require_perms / check_campaign_access), whatever menu showed the link.
+State changes are POST only; a GET shows a confirmation page.
+"""
+
+import io
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from outreach.admin import actions, preview
+from outreach.admin.audit import audit
+from outreach.admin.forms import ConsentChangeForm, ImportForm, ReplyForm, SendTestForm, TokenForm
+from outreach.admin.permissions import check_campaign_access, require_perms
+from outreach.admin.sends import reply_refusal, reply_to_inbound, send_test
+from outreach.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
+from outreach.models import (
+    ApiToken,
+    Campaign,
+    CampaignStep,
+    Consultation,
+    Contact,
+    InboundMessage,
+    OutboundMessage,
+)
+
+
+def _confirm(request, *, title, message, action_url, button, cancel_url, serious=False, icon="help"):
+    return TemplateResponse(
+        request,
+        "outreach/admin/confirm.html",
+        {
+            "page_title": title,
+            "header_icon": icon,
+            "message": message,
+            "action_url": action_url,
+            "button": button,
+            "cancel_url": cancel_url,
+            "serious": serious,
+        },
+    )
+
+
+def _report(request, outcome):
+    (messages.success if outcome.ok else messages.error)(request, outcome.message)
+
+
+# Campaigns
+
+
+def campaign_set_active(request, pk, active):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    check_campaign_access(request.user, campaign, "change")
+    index_url = reverse("outreach_campaigns:index")
+    if request.method != "POST":
+        verb = "Activate" if active else "Pause"
+        consequence = (
+            "Its steps will be planned and sent from the next tick."
+            if active
+            else "Nothing more is sent for it until it is activated again; messages already planned wait."
+        )
+        return _confirm(
+            request,
+            title=f"{verb} '{campaign}'",
+            message=consequence,
+            action_url=request.path,
+            button=verb,
+            cancel_url=index_url,
+            icon="calendar-alt",
+        )
+    _report(request, actions.set_campaign_active(campaign, active, request.user))
+    return redirect(request.POST.get("next") or index_url)
+
+
+def campaign_activate(request, pk):
+    return campaign_set_active(request, pk, True)
+
+
+def campaign_pause(request, pk):
+    return campaign_set_active(request, pk, False)
+
+
+@require_POST
+def campaign_preview(request):
+    """The live preview's endpoint: the step fields as the editor holds them now -> the rendered messages."""
+    if not (request.user.has_perm("outreach.add_campaign") or request.user.has_perm("outreach.change_campaign")):
+        raise PermissionDenied
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"error": "invalid JSON"}, status=400)
+    else:
+        data = request.POST
+    return JsonResponse(preview.preview(preview.step_from_data(data)))
+
+
+def step_send_test(request, pk):
+    step = get_object_or_404(CampaignStep.objects.select_related("campaign"), pk=pk)
+    check_campaign_access(request.user, step.campaign, "change")
+    edit_url = reverse("outreach_campaigns:edit", args=[step.campaign_id])
+    form = SendTestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        outcome = send_test(step, form.cleaned_data["channel"], form.address, request.user)
+        _report(request, outcome)
+        if outcome.ok:
+            return redirect(edit_url)
+    return TemplateResponse(
+        request,
+        "outreach/admin/send_test.html",
+        {
+            "page_title": f"Send a test of '{step.name}'",
+            "header_icon": "mail",
+            "step": step,
+            "form": form,
+            "cancel_url": edit_url,
+            "rendered": preview.preview(step),
+        },
+    )
+
+
+# Contacts
+
+
+@require_perms("outreach.view_contact", "outreach.add_consentrecord")
+def contact_record_consent(request, pk):
+    contact = get_object_or_404(Contact, pk=pk)
+    detail_url = reverse("outreach_contacts:inspect", args=[contact.pk])
+    form = ConsentChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_staff_consent(contact, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, "Consent change recorded in the ledger.")
+            return redirect(detail_url)
+    return TemplateResponse(
+        request,
+        "outreach/admin/record_consent.html",
+        {
+            "page_title": f"Record a consent change for {contact}",
+            "header_icon": "tick-inverse",
+            "contact": contact,
+            "form": form,
+            "cancel_url": detail_url,
+        },
+    )
+
+
+# Consultations
+
+
+@require_perms("outreach.change_consultation")
+def consultation_set_status(request, pk, status):
+    if status not in actions.STAFF_STATUSES:
+        raise PermissionDenied
+    consultation = get_object_or_404(Consultation, pk=pk)
+    target = actions.STAFF_STATUSES[status]
+    detail_url = reverse("outreach_consultations:inspect", args=[consultation.pk])
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title=f"Mark {consultation} {Consultation.Status(target).label.lower()}",
+            message="Its pending reminders are cancelled (completed visits get their follow-ups).",
+            action_url=request.path,
+            button=f"Mark {Consultation.Status(target).label.lower()}",
+            cancel_url=detail_url,
+            icon="date",
+        )
+    _report(request, actions.set_consultation_status(consultation, target, request.user))
+    return redirect(request.POST.get("next") or detail_url)
+
+
+@require_perms("outreach.add_consultation", "outreach.change_consultation")
+def consultation_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            file_error = f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
+        else:
+            dry_run = form.cleaned_data["dry_run"]
+            try:
+                text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+                report = import_rows(text, dry_run=dry_run)
+            except UnicodeDecodeError:
+                file_error = "The file is not UTF-8 text: export it from the booking system as CSV (UTF-8)."
+            except UnreadableFile as exc:
+                file_error = str(exc)
+            else:
+                if not dry_run:
+                    audit(request.user, "outreach.consultation.import", request.user, summary=report.summary())
+                (messages.warning if report.rejected else messages.success)(
+                    request, ("Checked: " if dry_run else "Imported: ") + report.summary()
+                )
+    return TemplateResponse(
+        request,
+        "outreach/admin/import.html",
+        {
+            "page_title": "Import consultations",
+            "header_icon": "upload",
+            "form": form,
+            "report": report,
+            "file_error": file_error,
+            "index_url": reverse("outreach_consultations:index"),
+        },
+    )
+
+
+# Outbox
+
+
+def _outbox_action(request, pk, *, perform, title, message, button):
+    if not request.user.has_perm("outreach.change_outboundmessage"):
+        raise PermissionDenied
+    row = get_object_or_404(OutboundMessage, pk=pk)
+    detail_url = reverse("outreach_outbox:inspect", args=[row.pk])
+    if request.method != "POST":
+        return _confirm(
+            request, title=title, message=message, action_url=request.path, button=button, cancel_url=detail_url
+        )
+    _report(request, perform(row, request.user))
+    return redirect(request.POST.get("next") or detail_url)
+
+
+def outbox_retry(request, pk):
+    return _outbox_action(
+        request,
+        pk,
+        perform=actions.retry_message,
+        title=f"Retry message {pk}",
+        message="It goes back in the queue to be sent now; every rule (consent, quiet hours, caps) is checked again.",
+        button="Retry now",
+    )
+
+
+def outbox_cancel(request, pk):
+    return _outbox_action(
+        request,
+        pk,
+        perform=actions.cancel_message,
+        title=f"Cancel message {pk}",
+        message="It will not be sent.",
+        button="Cancel the message",
+    )
+
+
+# Inbox
+
+
+@require_POST
+@require_perms("outreach.change_inboundmessage")
+def inbox_mark_handled(request, pk):
+    inbound = get_object_or_404(InboundMessage, pk=pk)
+    _report(request, actions.mark_handled(inbound, request.user))
+    return redirect(request.POST.get("next") or reverse("outreach_inbox:index"))
+
+
+@require_POST
+@require_perms("outreach.change_inboundmessage")
+def inbox_reply(request, pk):
+    inbound = get_object_or_404(InboundMessage.objects.select_related("contact"), pk=pk)
+    form = ReplyForm(request.POST)
+    detail_url = reverse("outreach_inbox:inspect", args=[inbound.pk])
+    if not form.is_valid():
+        messages.error(request, "Write the answer first (at most 640 characters).")
+        return redirect(detail_url)
+    outcome = reply_to_inbound(inbound, form.cleaned_data["body"], request.user)
+    _report(request, outcome)
+    if outcome.ok and request.POST.get("mark_handled"):
+        actions.mark_handled(inbound, request.user)
+    return redirect(detail_url)
+
+
+# API tokens
+
+
+@require_perms("outreach.add_apitoken")
+def token_create(request):
+    """Issue a token and show it once: the page is rendered, not redirected to, so the raw value is never stored,
+    not even in the session."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, raw = ApiToken.issue(form.cleaned_data["name"])
+        audit(token, "outreach.token.issue", request.user, prefix=token.prefix)
+        response = TemplateResponse(
+            request,
+            "outreach/admin/token_created.html",
+            {
+                "page_title": f"API token '{token.name}'",
+                "header_icon": "key",
+                "token": token,
+                "raw": raw,
+                "index_url": reverse("outreach_tokens:index"),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return TemplateResponse(
+        request,
+        "outreach/admin/token_form.html",
+        {
+            "page_title": "New API token",
+            "header_icon": "key",
+            "form": form,
+            "cancel_url": reverse("outreach_tokens:index"),
+        },
+    )
+
+
+@require_perms("outreach.change_apitoken")
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk)
+    index_url = reverse("outreach_tokens:index")
+    if request.method != "POST":
+        return _confirm(
+            request,
+            title=f"Revoke '{token}'",
+            message="Requests with this token are refused from now on. This cannot be undone.",
+            action_url=request.path,
+            button="Revoke",
+            cancel_url=index_url,
+            serious=True,
+            icon="key",
+        )
+    if token.active:
+        token.revoke()
+        audit(token, "outreach.token.revoke", request.user, prefix=token.prefix)
+        messages.success(request, f"'{token}' revoked.")
+    else:
+        messages.error(request, f"'{token}' was already revoked.")
+    return redirect(index_url)
+
+
+# Reply-form context for the inbox detail (kept here beside the view that handles it).
+def inbox_reply_context(inbound):
+    return {"reply_form": ReplyForm(), "reply_refusal": reply_refusal(inbound)}

@@ -1,0 +1,659 @@
+"""The Outreach menu: one ModelViewSet per screen, grouped. Custom actions live in outreach/admin/views.py and are
+routed through their viewset's URLs (namespaced ``outreach_<screen>:<action>``)."""
+
+from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
+from wagtail.log_actions import registry as log_registry
+
+from outreach import consent
+from outreach.admin import filters, views
+from outreach.admin.forms import CampaignForm, SuppressionForm
+from outreach.admin.permissions import allowed_purposes, check_campaign_access
+from outreach.admin.preview import step_from_data
+from outreach.admin.reminders import reminders_for
+from outreach.models import (
+    ApiToken,
+    Campaign,
+    Channel,
+    ConsentRecord,
+    Consultation,
+    Contact,
+    InboundMessage,
+    MessageStatus,
+    OutboundMessage,
+    Purpose,
+    Suppression,
+)
+
+# Campaigns
+
+
+class CampaignIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(purpose__in=allowed_purposes(self.request.user))
+            .annotate(step_count=Count("steps"))
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("outreach.change_campaign"):
+            name = "pause" if instance.active else "activate"
+            buttons.append(
+                MenuItem(
+                    "Pause" if instance.active else "Activate",
+                    url=reverse(f"outreach_campaigns:{name}", args=[instance.pk]),
+                    icon_name="pick" if instance.active else "success",
+                    priority=15,
+                )
+            )
+        return buttons
+
+
+class CampaignEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        campaign = super().get_object(queryset)
+        check_campaign_access(self.request.user, campaign, "change")
+        return campaign
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["campaign_preview_url"] = reverse("outreach_campaigns:preview")
+        return context
+
+
+class CampaignCreateView(generic.CreateView):
+    pass
+
+
+class CampaignHistoryView(generic.history.HistoryView):
+    def get_object(self):
+        campaign = super().get_object()
+        check_campaign_access(self.request.user, campaign, "view")
+        return campaign
+
+
+class CampaignValidatingForm(CampaignForm):
+    """Runs each step's template rules with the purpose chosen in this form, so a new care campaign gets the care
+    rules too (CampaignStep.clean can only see a campaign that is already saved)."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        purpose = self.cleaned_data.get("purpose") if hasattr(self, "cleaned_data") else None
+        formset = self.formsets.get("steps")
+        if purpose not in Purpose.values or formset is None:
+            return valid
+        extra_errors = False
+        for step_form in formset.forms:
+            data = getattr(step_form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            step = step_from_data({**data, "purpose": purpose})
+            problems = views.preview.preview(step)["errors"]
+            for field, errors in problems.items():
+                existing = step_form.errors.get(field, [])
+                for error in errors:
+                    if error not in existing:
+                        step_form.add_error(field if field in step_form.fields else None, error)
+                        extra_errors = True
+        return valid and not extra_errors
+
+
+STEP_PANELS = [
+    FieldRowPanel([FieldPanel("name"), FieldPanel("trigger")]),
+    FieldRowPanel([FieldPanel("offset"), FieldPanel("max_lateness")]),
+    FieldRowPanel([FieldPanel("send_sms"), FieldPanel("send_email")], heading="Channels"),
+    FieldPanel("sms_body"),
+    FieldPanel("email_subject"),
+    FieldPanel("email_text"),
+    FieldPanel("email_html"),
+]
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    icon = "calendar-alt"
+    menu_label = "Campaigns"
+    name = "outreach_campaigns"
+    url_prefix = "outreach/campaigns"
+    index_view_class = CampaignIndexView
+    add_view_class = CampaignCreateView
+    edit_view_class = CampaignEditView
+    history_view_class = CampaignHistoryView
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        Column("purpose", accessor="get_purpose_display", label="Purpose"),
+        BooleanColumn("active"),
+        Column("step_count", label="Steps"),
+        DateColumn("updated_at", label="Updated"),
+    ]
+    filterset_class = filters.CampaignFilterSet
+    search_fields = ["name"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("purpose"), FieldPanel("active")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("quiet_hours_start"), FieldPanel("quiet_hours_end")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("sms_per_day"),
+                        FieldPanel("sms_per_week"),
+                        FieldPanel("emails_per_day"),
+                        FieldPanel("emails_per_week"),
+                    ]
+                ),
+                FieldPanel("min_days_between"),
+            ],
+            heading="Quiet hours and frequency caps",
+        ),
+        InlinePanel("steps", heading="Steps", label="Step", min_num=1, panels=STEP_PANELS),
+    ]
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=CampaignValidatingForm).bind_to_model(self.model)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("preview/", views.campaign_preview, name="preview"),
+            path("<int:pk>/activate/", views.campaign_activate, name="activate"),
+            path("<int:pk>/pause/", views.campaign_pause, name="pause"),
+            path("steps/<int:pk>/test/", views.step_send_test, name="send_test"),
+        ]
+
+
+# Contacts
+
+
+class ContactIndexView(generic.IndexView):
+    def search_queryset(self, queryset):
+        """Name, email, or phone however it is typed: '(203) 555-0101' finds +12035550101."""
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()
+        condition = Q()
+        for word in query.split():
+            condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if len(digits) >= 4:
+            condition |= Q(phone__contains=digits)
+        return queryset.filter(condition)
+
+
+class ContactInspectView(generic.InspectView):
+    template_name = "outreach/admin/contact_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contact = self.object
+        ledger = list(contact.consent_records.select_related("recorded_by").order_by("-recorded_at", "-pk"))
+        current = []
+        for channel in Channel:
+            for purpose in Purpose:
+                latest = next((r for r in ledger if r.channel == channel and r.purpose == purpose), None)
+                current.append(
+                    {
+                        "channel": channel.label,
+                        "purpose": purpose.label,
+                        "record": latest,
+                        "patient_opt_out": consent.patient_opted_out(latest),
+                    }
+                )
+        context.update(
+            contact=contact,
+            current_consent=current,
+            ledger=ledger,
+            consultations=contact.consultations.order_by("-starts_at")[:50],
+            outbox_messages=contact.messages.select_related("step__campaign").order_by("-scheduled_for", "-pk")[:200],
+            inbound=contact.inbound_messages.select_related("handled_by").order_by("-received_at")[:50],
+            can_record_consent=self.request.user.has_perm("outreach.add_consentrecord"),
+            record_consent_url=reverse("outreach_contacts:record_consent", args=[contact.pk]),
+        )
+        return context
+
+
+class ContactViewSet(ModelViewSet):
+    model = Contact
+    icon = "user"
+    menu_label = "Contacts"
+    name = "outreach_contacts"
+    url_prefix = "outreach/contacts"
+    index_view_class = ContactIndexView
+    inspect_view_class = ContactInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_fields = ["first_name", "last_name", "email", "phone"]
+    list_display = [
+        "__str__",
+        Column("phone"),
+        Column("email"),
+        Column("time_zone", label="Time zone"),
+        DateColumn("created_at", label="Added"),
+    ]
+    form_fields = ["first_name", "last_name"]  # never edited here: the booking system owns patient details
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/consent/", views.contact_record_consent, name="record_consent"),
+        ]
+
+
+# Consultations
+
+
+class ConsultationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("contact")
+            .annotate(
+                reminders_sent=Count("messages", filter=Q(messages__sent_at__isnull=False)),
+                reminders_pending=Count("messages", filter=Q(messages__status=MessageStatus.SCHEDULED)),
+            )
+        )
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("outreach.add_consultation"):
+            buttons.append(HeaderButton("Import CSV", url=reverse("outreach_consultations:import"), icon_name="upload"))
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("outreach.change_consultation"):
+            for key, target in views.actions.STAFF_STATUSES.items():
+                if instance.status != target:
+                    buttons.append(
+                        MenuItem(
+                            f"Mark {Consultation.Status(target).label.lower()}",
+                            url=reverse("outreach_consultations:set_status", args=[instance.pk, key]),
+                            icon_name="date",
+                            priority=40,
+                        )
+                    )
+        return buttons
+
+
+class ConsultationInspectView(generic.InspectView):
+    template_name = "outreach/admin/consultation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        consultation = self.object
+        context.update(
+            consultation=consultation,
+            reminders=reminders_for(consultation),
+            can_change=self.request.user.has_perm("outreach.change_consultation"),
+            status_actions=[
+                (
+                    reverse("outreach_consultations:set_status", args=[consultation.pk, key]),
+                    f"Mark {Consultation.Status(target).label.lower()}",
+                )
+                for key, target in views.actions.STAFF_STATUSES.items()
+                if consultation.status != target
+            ],
+        )
+        return context
+
+
+class ConsultationViewSet(ModelViewSet):
+    model = Consultation
+    icon = "date"
+    menu_label = "Consultations"
+    name = "outreach_consultations"
+    url_prefix = "outreach/consultations"
+    index_view_class = ConsultationIndexView
+    inspect_view_class = ConsultationInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = filters.ConsultationFilterSet
+    search_fields = ["external_id", "contact__first_name", "contact__last_name"]
+    list_display = [
+        "external_id",
+        Column("contact", label="Patient"),
+        DateColumn("starts_at", label="Starts"),
+        Column("status", accessor="get_status_display", label="Status"),
+        Column("location"),
+        Column("reminders_sent", label="Reminders sent"),
+        Column("reminders_pending", label="Pending"),
+    ]
+    form_fields = ["location"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("import/", views.consultation_import, name="import"),
+            path("<int:pk>/status/<str:status>/", views.consultation_set_status, name="set_status"),
+        ]
+
+
+# Outbox
+
+
+class OutboxIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("step__campaign", "contact", "consultation")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("outreach.change_outboundmessage"):
+            if instance.status == MessageStatus.FAILED:
+                buttons.append(
+                    MenuItem(
+                        "Retry",
+                        url=reverse("outreach_outbox:retry", args=[instance.pk]),
+                        icon_name="rotate",
+                        priority=5,
+                    )
+                )
+            if instance.status == MessageStatus.SCHEDULED:
+                buttons.append(
+                    MenuItem(
+                        "Cancel",
+                        url=reverse("outreach_outbox:cancel", args=[instance.pk]),
+                        icon_name="cross",
+                        priority=6,
+                    )
+                )
+        return buttons
+
+
+class OutboxInspectView(generic.InspectView):
+    template_name = "outreach/admin/outbox_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        row = self.object
+        can_change = self.request.user.has_perm("outreach.change_outboundmessage")
+        context.update(
+            row=row,
+            events=row.events.order_by("received_at", "pk")[:100],
+            history=log_registry.get_logs_for_instance(row).select_related("user").order_by("-timestamp")[:20],
+            retry_url=reverse("outreach_outbox:retry", args=[row.pk])
+            if can_change and row.status == MessageStatus.FAILED
+            else None,
+            cancel_url=reverse("outreach_outbox:cancel", args=[row.pk])
+            if can_change and row.status == MessageStatus.SCHEDULED
+            else None,
+        )
+        return context
+
+
+def outbox_why(row):
+    """The skip reason, else the provider's error, else what deferred or cancelled it."""
+    return " ".join(part for part in (row.get_skip_reason_display(), row.error_code, row.error_message) if part)
+
+
+def excerpt(inbound):
+    return inbound.body[:80] + "…" if len(inbound.body) > 80 else inbound.body
+
+
+OUTBOX_EXPORT = [
+    "id",
+    "created_at",
+    "due_at",
+    "scheduled_for",
+    "not_after",
+    "channel",
+    "status",
+    "skip_reason",
+    "step.campaign.name",
+    "step.name",
+    "contact_id",
+    "consultation.external_id",
+    "attempts",
+    "provider",
+    "provider_message_id",
+    "error_code",
+    "error_message",
+    "sent_at",
+    "delivered_at",
+    "failed_at",
+]
+
+
+class OutboxViewSet(ModelViewSet):
+    model = OutboundMessage
+    icon = "mail"
+    menu_label = "Outbox"
+    name = "outreach_outbox"
+    url_prefix = "outreach/outbox"
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = filters.OutboxFilterSet
+    list_display = [
+        "__str__",
+        StatusTagColumn("status", accessor="get_status_display", label="Status", primary=False),
+        Column("channel", accessor="get_channel_display", label="Channel"),
+        Column("campaign", accessor="step.campaign.name", label="Campaign"),
+        Column("step", accessor="step.name", label="Step"),
+        Column("contact", label="Patient"),
+        DateColumn("scheduled_for", label="Scheduled for"),
+        Column("why", accessor=outbox_why, label="Why / error"),
+    ]
+    list_export = OUTBOX_EXPORT
+    export_headings = {
+        "step.campaign.name": "campaign",
+        "step.name": "step",
+        "consultation.external_id": "consultation",
+        "contact_id": "contact id",
+    }
+    export_filename = "outbox"
+    form_fields = ["channel"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/retry/", views.outbox_retry, name="retry"),
+            path("<int:pk>/cancel/", views.outbox_cancel, name="cancel"),
+        ]
+
+
+# Consent ledger (read-only; changes are recorded from a contact's page)
+
+
+class ConsentLedgerIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("contact", "recorded_by")
+
+
+class ConsentLedgerViewSet(ModelViewSet):
+    model = ConsentRecord
+    icon = "tick-inverse"
+    menu_label = "Consent ledger"
+    name = "outreach_consent"
+    url_prefix = "outreach/consent"
+    copy_view_enabled = False
+    filterset_class = filters.ConsentLedgerFilterSet
+    list_display = [
+        Column("contact", label="Patient", accessor="contact"),
+        Column("channel", accessor="get_channel_display", label="Channel"),
+        Column("purpose", label="Purpose"),
+        BooleanColumn("granted"),
+        Column("source", accessor="get_source_display", label="Source"),
+        Column("reason"),
+        Column("recorded_by", label="By"),
+        DateColumn("recorded_at", label="Recorded"),
+    ]
+    list_export = [
+        "id",
+        "recorded_at",
+        "contact_id",
+        "channel",
+        "purpose",
+        "granted",
+        "source",
+        "wording",
+        "reason",
+        "recorded_by",
+    ]
+    export_headings = {"contact_id": "contact id", "recorded_by": "recorded by"}
+    export_filename = "consent-ledger"
+    form_fields = ["reason"]
+    index_view_class = ConsentLedgerIndexView
+
+
+# Inbox
+
+
+class InboxIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("contact", "handled_by")
+
+    def order_queryset(self, queryset):
+        if not self.ordering:
+            return queryset.inbox()  # open first, urgent (crisis) at the very top, newest first
+        return super().order_queryset(queryset)
+
+
+class InboxInspectView(generic.InspectView):
+    template_name = "outreach/admin/inbox_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        inbound = self.object
+        context.update(
+            inbound=inbound,
+            can_change=self.request.user.has_perm("outreach.change_inboundmessage"),
+            mark_handled_url=reverse("outreach_inbox:mark_handled", args=[inbound.pk]),
+            reply_url=reverse("outreach_inbox:reply", args=[inbound.pk]),
+            history=log_registry.get_logs_for_instance(inbound).select_related("user").order_by("-timestamp"),
+            earlier=InboundMessage.objects.filter(contact=inbound.contact)
+            .exclude(pk=inbound.pk)
+            .order_by("-received_at")[:10]
+            if inbound.contact_id
+            else [],
+            **views.inbox_reply_context(inbound),
+        )
+        return context
+
+
+class InboxViewSet(ModelViewSet):
+    model = InboundMessage
+    icon = "mail"
+    menu_label = "Inbox"
+    name = "outreach_inbox"
+    url_prefix = "outreach/inbox"
+    index_view_class = InboxIndexView
+    inspect_view_class = InboxInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = filters.InboxFilterSet
+    list_display = [
+        "__str__",
+        BooleanColumn("urgent"),
+        Column("kind", accessor="get_kind_display", label="Kind"),
+        Column("contact", label="Patient"),
+        Column("excerpt", accessor=excerpt, label="Text"),
+        DateColumn("received_at", label="Received"),
+        Column("handled_by", label="Handled by"),
+        DateColumn("handled_at", label="Handled"),
+    ]
+    form_fields = ["kind"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/handled/", views.inbox_mark_handled, name="mark_handled"),
+            path("<int:pk>/reply/", views.inbox_reply, name="reply"),
+        ]
+
+
+# Suppressions
+
+
+class SuppressionCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = self.form.save()
+        log(instance=instance, action="wagtail.create", user=self.request.user, content_changed=True)
+        return instance
+
+
+class SuppressionViewSet(ModelViewSet):
+    model = Suppression
+    icon = "no-view"
+    menu_label = "Suppressions"
+    name = "outreach_suppressions"
+    url_prefix = "outreach/suppressions"
+    add_view_class = SuppressionCreateView
+    copy_view_enabled = False
+    list_display = [
+        Column("__str__", label="Address"),
+        Column("channel", accessor="get_channel_display", label="Channel"),
+        Column("reason", accessor="get_reason_display", label="Reason"),
+        DateColumn("created_at", label="Since"),
+    ]
+    list_filter = ["channel", "reason"]
+    search_fields = ["hint"]
+
+    def get_form_class(self, for_update=False):
+        return SuppressionForm
+
+
+# API tokens
+
+
+class TokenIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.active and self.request.user.has_perm("outreach.change_apitoken"):
+            buttons.append(
+                MenuItem(
+                    "Revoke", url=reverse("outreach_tokens:revoke", args=[instance.pk]), icon_name="bin", priority=30
+                )
+            )
+        return buttons
+
+
+class ApiTokenViewSet(ModelViewSet):
+    model = ApiToken
+    icon = "key"
+    menu_label = "API tokens"
+    name = "outreach_tokens"
+    url_prefix = "outreach/tokens"
+    index_view_class = TokenIndexView
+    copy_view_enabled = False
+    add_item_label = "New token"
+    list_display = [
+        Column("name"),
+        Column("prefix", label="Starts with"),
+        BooleanColumn("active"),
+        DateColumn("created_at", label="Created"),
+        DateColumn("last_used_at", label="Last used"),
+        DateColumn("revoked_at", label="Revoked"),
+    ]
+    form_fields = ["name"]
+
+    def get_urlpatterns(self):
+        patterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+        return patterns + [
+            path("new/", views.token_create, name="add"),
+            path("<int:pk>/revoke/", views.token_revoke, name="revoke"),
+        ]
+
+
+class OutreachViewSetGroup(ModelViewSetGroup):
+    menu_label = "Outreach"
+    menu_icon = "mail"
+    menu_order = 250
+    items = (
+        CampaignViewSet,
+        ContactViewSet,
+        ConsultationViewSet,
+        OutboxViewSet,
+        InboxViewSet,
+        ConsentLedgerViewSet,
+        SuppressionViewSet,
+        ApiTokenViewSet,
+    )

@@ -1,0 +1,49 @@
+import zoneinfo
+
+from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
+
+from cms.models.settings import validate_time_zone
+
+from .choices import Channel
+
+
+def default_channels():
+    return [Channel.SMS, Channel.EMAIL]
+
+
+class Contact(models.Model):
+    """A patient. One person is one contact: intake matches by phone, then by email."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    phone = PhoneNumberField(null=True, blank=True, unique=True, help_text="E.164, e.g. +12035550123")
+    email = models.EmailField(null=True, blank=True, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    preferred_channels = models.JSONField(default=default_channels, blank=True)
+    sms_reachable = models.BooleanField(
+        default=True, help_text="Cleared when the carrier reports the number cannot receive texts (e.g. a landline)."
+    )
+    link_version = models.PositiveIntegerField(
+        default=1, help_text="Raised to revoke every unsubscribe and preference link sent so far."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or f"Contact {self.pk}"
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def address_for(self, channel):
+        if channel == Channel.SMS:
+            return str(self.phone) if self.phone else None
+        return self.email or None
+
+    def prefers(self, channel):
+        return channel in (self.preferred_channels or default_channels())

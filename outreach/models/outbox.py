@@ -1,0 +1,84 @@
+from django.db import models
+from django.db.models import Q
+
+from .choices import Channel, MessageStatus
+
+
+class OutboundMessage(models.Model):
+    """The outbox. One row per (step, consultation, consultation time, contact, channel), enforced by PostgreSQL.
+
+    The row is the unit of scheduling, claiming and auditing: the planner inserts it, the dispatcher claims it with
+    a lease, a worker sends it once and records what the provider said; webhooks move it to its final state.
+    """
+
+    class SkipReason(models.TextChoices):
+        NO_CONSENT = "no consent", "No consent"
+        SUPPRESSED = "suppressed", "Address suppressed"
+        FREQUENCY_CAP = "frequency cap", "Frequency cap reached"
+        NO_ADDRESS = "no address", "No address for this channel"
+        UNREACHABLE = "unreachable", "Number cannot receive texts"
+        SENSITIVE_TERM = "sensitive term", "Blocked: sensitive term"
+        CAMPAIGN_INACTIVE = "campaign inactive", "Campaign paused"
+        NO_ARTICLES = "no articles", "No new live article to send"
+
+    step = models.ForeignKey("outreach.CampaignStep", on_delete=models.PROTECT, related_name="messages")
+    consultation = models.ForeignKey(
+        "outreach.Consultation", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    consultation_starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="The consultation time this reminder was planned for."
+    )
+    contact = models.ForeignKey("outreach.Contact", on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=12, choices=MessageStatus.choices, default=MessageStatus.SCHEDULED)
+    skip_reason = models.CharField(max_length=20, choices=SkipReason.choices, blank=True)
+
+    due_at = models.DateTimeField(help_text="When the step wanted it sent.")
+    scheduled_for = models.DateTimeField(help_text="When it will next be tried (quiet hours and retries move it).")
+    not_after = models.DateTimeField(help_text="Past this moment it is not worth sending: it expires.")
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    provider_call_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set just before the provider is called: the outcome-unknown marker."
+    )
+    outcome_unknown_count = models.PositiveSmallIntegerField(default=0)
+
+    provider = models.CharField(max_length=20, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.CharField(max_length=300, blank=True)
+
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True, help_text="The rendered text, kept for audit until the retention purge.")
+
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-scheduled_for", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "consultation", "consultation_starts_at", "contact", "channel"],
+                condition=Q(consultation__isnull=False),
+                name="outbox_one_per_consultation_step",
+            ),
+            # Digests have no consultation: one per step, contact, channel and planning day.
+            models.UniqueConstraint(
+                fields=["step", "contact", "channel", "due_at"],
+                condition=Q(consultation__isnull=True),
+                name="outbox_one_digest_per_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheduled_for"], condition=Q(status="scheduled"), name="outbox_due_idx"),
+            models.Index(fields=["lease_expires_at"], condition=Q(status="sending"), name="outbox_lease_idx"),
+            models.Index(fields=["provider", "provider_message_id"], name="outbox_provider_id_idx"),
+            models.Index(fields=["contact", "channel", "provider_call_started_at"], name="outbox_contact_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} message {self.pk} ({self.status})"

@@ -1,0 +1,62 @@
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+
+from .choices import Channel
+
+
+def address_digest(channel, address):
+    """A keyed hash of a normalised address: suppressions keep no readable phone number or email."""
+    normalised = address.strip().lower()
+    key = (settings.SUPPRESSION_HASH_KEY or settings.SECRET_KEY).encode()
+    return hmac.new(key, f"{channel}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def mask_address(address):
+    address = address.strip()
+    if "@" in address:
+        local, _, domain = address.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"***{address[-4:]}"
+
+
+class Suppression(models.Model):
+    """An address that must never be messaged on a channel, for any purpose (bounce, complaint, erasure)."""
+
+    class Reason(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        PROVIDER_REFUSED = "provider_refused", "Refused by the provider"
+        ERASED = "erased", "Patient erased"
+        MANUAL = "manual", "Added by staff"
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    address_hash = models.CharField(max_length=64)
+    hint = models.CharField(max_length=80, blank=True, help_text="A masked form of the address, for staff.")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["channel", "address_hash"], name="suppression_unique")]
+
+    def __str__(self):
+        return f"{self.channel} {self.hint} ({self.get_reason_display()})"
+
+    @classmethod
+    def is_suppressed(cls, channel, address):
+        return cls.objects.filter(channel=channel, address_hash=address_digest(channel, address)).exists()
+
+    @classmethod
+    def add(cls, channel, address, reason):
+        suppression, _ = cls.objects.get_or_create(
+            channel=channel,
+            address_hash=address_digest(channel, address),
+            defaults={"hint": mask_address(address), "reason": reason},
+        )
+        return suppression
+
+
+__all__ = ["Channel", "Suppression", "address_digest", "mask_address"]

@@ -1,0 +1,90 @@
+"""Email delivery events from django-anymail's tracking webhooks (Postmark, Mailgun), in our vocabulary.
+
+anymail's views (config: /webhooks/anymail/<esp>/tracking/) authenticate the request (basic auth from
+ANYMAIL_WEBHOOK_SECRET; Mailgun's signature too) and send the `tracking` signal with a normalised
+AnymailTrackingEvent; `on_tracking` turns it into a DeliveryReport for outreach.delivery.
+
+The outbox row is found by the `outbox_id` metadata every email carries (outreach.providers.email), else by the
+provider's message id.
+"""
+
+import logging
+
+from anymail.signals import EventType, RejectReason, tracking
+
+from outreach import delivery
+from outreach.models import Channel, DeliveryEvent, Suppression
+
+logger = logging.getLogger(__name__)
+Event = DeliveryEvent.Event
+
+SIMPLE_EVENTS = {
+    EventType.QUEUED: Event.QUEUED,
+    EventType.SENT: Event.SENT,
+    EventType.DELIVERED: Event.DELIVERED,
+    EventType.DEFERRED: Event.DEFERRED,
+    EventType.REJECTED: Event.FAILED,
+    EventType.FAILED: Event.FAILED,
+    EventType.COMPLAINED: Event.COMPLAINED,
+    EventType.UNSUBSCRIBED: Event.OPTED_OUT,
+    EventType.OPENED: Event.OPENED,
+    EventType.CLICKED: Event.CLICKED,
+}
+
+
+def is_hard_bounce(event):
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if esp_event.get("Type") == "SoftBounce":  # Postmark: a full mailbox, an account over quota...
+        return False
+    return event.reject_reason == RejectReason.BOUNCED
+
+
+def classify(event):
+    """(our event, the Suppression reason it calls for or "")."""
+    if event.event_type == EventType.BOUNCED:
+        return (Event.BOUNCED, Suppression.Reason.HARD_BOUNCE) if is_hard_bounce(event) else (Event.FAILED, "")
+    if event.event_type == EventType.COMPLAINED:
+        return Event.COMPLAINED, Suppression.Reason.COMPLAINT
+    if event.event_type == EventType.REJECTED and event.reject_reason == RejectReason.INVALID:
+        return Event.FAILED, Suppression.Reason.PROVIDER_REFUSED
+    return SIMPLE_EVENTS.get(event.event_type, Event.OTHER), ""
+
+
+def provider_event_id(event, esp_name):
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if esp_name.lower() == "mailgun":
+        return (esp_event.get("event-data") or {}).get("id") or event.event_id
+    return event.event_id
+
+
+def to_report(event, esp_name):
+    provider = esp_name.lower()
+    ours, suppress = classify(event)
+    metadata = event.metadata or {}
+    outbox_id = str(metadata.get("outbox_id", ""))
+    message_id = event.message_id or ""
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    return delivery.DeliveryReport(
+        provider=provider,
+        channel=Channel.EMAIL,
+        event=ours,
+        dedupe_key=delivery.dedupe_key(provider, event.event_type, message_id, provider_event_id(event, esp_name)),
+        outbox_id=int(outbox_id) if outbox_id.isdigit() else None,
+        provider_message_id=message_id,
+        error_code=(event.reject_reason or "") if ours in (Event.FAILED, Event.BOUNCED) else "",
+        error_message=delivery.mask_payload(event.description or event.mta_response or "")[:300]
+        if ours in (Event.FAILED, Event.BOUNCED)
+        else "",
+        recipient=event.recipient or "",
+        suppress=suppress,
+        occurred_at=event.timestamp,
+        payload=delivery.mask_payload(esp_event),
+    )
+
+
+def on_tracking(sender, event, esp_name, **kwargs):
+    delivery.apply_report(to_report(event, esp_name))
+
+
+def connect():
+    tracking.connect(on_tracking, dispatch_uid="outreach.webhooks.anymail.on_tracking")

@@ -1,0 +1,182 @@
+"""The reference front end (frontend/) in a real browser: Playwright's sync API driving Debian's Chromium against
+pytest-django's live server, with the demo content seeded.
+
+No browser is downloaded: Chromium comes from `apt-get install chromium`. A missing Chromium fails these tests; set
+SKIP_BROWSER_TESTS=1 to skip them on purpose. axe-core comes from npm (`npm ci --prefix tests/frontend`).
+"""
+
+import gc
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
+# loop unless told it is safe (it is: the loop only talks to the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+HERE = Path(__file__).resolve().parent
+AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Chromium logs every 4xx/5xx response to the console. API 4xx answers are part of the contract the front end
+# handles (404 "no page here", 403 expired preview, 400/429 from the subscribe form); responses are checked instead.
+NETWORK_LOG = re.compile(r"^Failed to load resource: the server responded with a status of \d+")
+
+
+def _running_browser():
+    """A Chromium that another package's tests (tests/browser/) already drive through Playwright, or None.
+
+    One thread can run only one sync Playwright, and those tests keep theirs for the whole session. A shared
+    session fixture in tests/conftest.py would be the tidy fix; until then we borrow their browser.
+    """
+    from playwright.sync_api import Browser
+
+    return next((obj for obj in gc.get_objects() if isinstance(obj, Browser) and obj.is_connected()), None)
+
+
+@pytest.fixture(scope="package")
+def frontend_browser():
+    if os.environ.get("SKIP_BROWSER_TESTS") == "1":
+        pytest.skip("SKIP_BROWSER_TESTS=1")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set SKIP_BROWSER_TESTS=1)")
+    shared = _running_browser()
+    if shared is not None:
+        yield shared
+        return
+    from playwright.sync_api import sync_playwright
+
+    # Package scope: closed when these tests end, so a later package can start its own Playwright.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live server's URL, with every public origin pointing at it and uploaded media served. No content yet."""
+    url = live_server.url
+    settings.PUBLIC_BASE_URL = url
+    settings.FRONTEND_BASE_URL = url
+    settings.WAGTAILAPI_BASE_URL = url
+    settings.WAGTAILADMIN_BASE_URL = url
+    settings.WAGTAIL_HEADLESS_PREVIEW = {
+        **settings.WAGTAIL_HEADLESS_PREVIEW,
+        "CLIENT_URLS": {"default": url + "/preview"},
+        "SERVE_BASE_URL": url,
+    }
+    settings.ROOT_URLCONF = "tests.frontend.urls"
+    # API responses, renditions and site root paths live in Redis and outlive each test's database flush.
+    cache.clear()
+    return url
+
+
+@pytest.fixture
+def demo_site(site):
+    """The site with the demo content of `manage.py seed_demo`."""
+    call_command("seed_demo", stdout=io.StringIO())
+    return site
+
+
+class Tab:
+    """A browser page on the site, recording API traffic and console errors."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.errors = []
+        self.api_responses = []  # (status, url)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type == "error" and not NETWORK_LOG.search(message.text):
+            self.errors.append(f"console: {message.text}")
+
+    def _response(self, response):
+        if "/api/" in response.url:
+            self.api_responses.append((response.status, response.url))
+            if response.status >= 500:
+                self.errors.append(f"API error: {response.status} {response.url}")
+        elif response.status >= 400:
+            self.errors.append(f"failed to load: {response.status} {response.url}")
+
+    def open(self, path):
+        self.page.goto(self.base_url + path)
+        self.wait_for_view()
+        return self.page
+
+    def wait_for_view(self):
+        """Wait until the router has drawn the current path (the main landmark stops being busy)."""
+        self.page.wait_for_selector('main[aria-busy="false"]')
+        self.page.wait_for_load_state("networkidle")
+
+    def load_all_images(self):
+        """Load lazy images too and wait for them (in one evaluate: wait_for_function would need CSP's unsafe-eval)."""
+        broken = self.page.evaluate(
+            """async () => {
+                const images = [...document.images];
+                images.forEach((img) => { img.loading = "eager"; });
+                await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
+                    img.addEventListener("load", done, { once: true });
+                    img.addEventListener("error", done, { once: true });
+                })));
+                return images.filter((img) => !(img.naturalWidth > 0)).map((img) => img.currentSrc || img.src);
+            }"""
+        )
+        assert not broken, f"images that did not load: {broken}"
+
+    def audit(self, name, artifacts_dir):
+        """axe-core on the current view: no serious or critical violation. The full report is kept as an artifact."""
+        assert AXE_SCRIPT.exists(), "axe-core is missing: npm ci --prefix tests/frontend"
+        # Served from this origin through a route, so the page's Content-Security-Policy stays on during the audit.
+        self.page.route("**/__test__/axe.min.js", lambda route: route.fulfill(path=str(AXE_SCRIPT)))
+        self.page.add_script_tag(url=self.base_url + "/__test__/axe.min.js")
+        violations = self.page.evaluate(
+            """async () => {
+                const results = await axe.run(document, { resultTypes: ["violations"] });
+                return results.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+                }));
+            }"""
+        )
+        (artifacts_dir / f"axe-{name}.json").write_text(json.dumps(violations, indent=2))
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert not serious, json.dumps(serious, indent=2)
+        return violations
+
+    def screenshot(self, name, artifacts_dir, viewport):
+        self.page.set_viewport_size(viewport)
+        self.load_all_images()
+        path = artifacts_dir / f"frontend-{name}-{viewport['width']}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def tab(frontend_browser, site):
+    context = frontend_browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Tab(page, site)
+    yield tab
+    context.close()
+    assert not tab.errors, "\n".join(tab.errors)

@@ -1,0 +1,185 @@
+"""The campaign editor: create with an inline step, template errors in the form, activate/pause, the live
+preview's JSON, and "send a test to me" through the fake providers."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from outreach.models import Campaign, Purpose
+from tests.outreach.factories import CARE_SMS
+
+pytestmark = pytest.mark.django_db
+
+
+def campaign_form(name="Visit reminders", purpose="care", active="", **step):
+    data = {
+        "name": name,
+        "purpose": purpose,
+        "active": active,
+        "quiet_hours_start": "08:00",
+        "quiet_hours_end": "21:00",
+        "sms_per_day": "1",
+        "sms_per_week": "3",
+        "emails_per_day": "2",
+        "emails_per_week": "5",
+        "min_days_between": "0",
+        "steps-TOTAL_FORMS": "1",
+        "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "1",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-id": "",
+        "steps-0-DELETE": "",
+        "steps-0-ORDER": "1",
+        "steps-0-name": "24 hours before",
+        "steps-0-trigger": "before_start",
+        "steps-0-offset": "24:00:00",
+        "steps-0-max_lateness": "02:00:00",
+        "steps-0-send_sms": "on",
+        "steps-0-sms_body": CARE_SMS,
+        "steps-0-email_subject": "",
+        "steps-0-email_text": "",
+        "steps-0-email_html": "",
+    }
+    data.update({f"steps-0-{key}": value for key, value in step.items()})
+    return data
+
+
+def test_create_campaign_with_an_inline_step(admin_user_client):
+    response = admin_user_client.post(reverse("outreach_campaigns:add"), campaign_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(name="Visit reminders")
+    step = campaign.steps.get()
+    assert step.name == "24 hours before" and step.sms_body == CARE_SMS
+    assert ModelLogEntry.objects.filter(
+        action="wagtail.create", object_id=str(campaign.pk), user=admin_user_client.user
+    ).exists()
+
+
+def test_unknown_variable_is_shown_in_the_form(admin_user_client):
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:add"), campaign_form(sms_body=CARE_SMS + " {{ diagnosis }}")
+    )
+    assert response.status_code == 200
+    assert "unknown variable {{ diagnosis }}" in response.content.decode().replace("&#x27;", "'").lower()
+    assert not Campaign.objects.exists()
+
+
+def test_new_care_campaign_gets_the_care_rules(admin_user_client):
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:add"), campaign_form(sms_body="Hi {{ first_name }}, see you soon.")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "must say how to opt out" in html
+    assert "must name the clinic" in html
+    assert not Campaign.objects.exists()
+
+
+def test_marketing_editor_cannot_make_a_care_campaign(client, users):
+    client.force_login(users["marketing_editor"])
+    response = client.post(reverse("outreach_campaigns:add"), campaign_form(purpose="care"))
+    assert response.status_code == 200
+    assert not Campaign.objects.exists()
+    response = client.post(
+        reverse("outreach_campaigns:add"),
+        campaign_form(name="Follow-ups", purpose="education", sms_body="New for you: {{ article_links }}"),
+    )
+    assert response.status_code == 302
+    assert Campaign.objects.get().purpose == Purpose.EDUCATION
+
+
+def test_activate_and_pause_are_audited(admin_user_client, world):
+    care = world["care"]
+    care.active = False
+    care.save()
+    response = admin_user_client.post(reverse("outreach_campaigns:activate", args=[care.pk]))
+    assert response.status_code == 302
+    care.refresh_from_db()
+    assert care.active
+    admin_user_client.post(reverse("outreach_campaigns:pause", args=[care.pk]))
+    care.refresh_from_db()
+    assert not care.active
+    actions = list(
+        ModelLogEntry.objects.filter(object_id=str(care.pk), action__startswith="outreach.campaign")
+        .order_by("timestamp")
+        .values_list("action", "user__username")
+    )
+    assert actions == [("outreach.campaign.activate", "outreach_admin"), ("outreach.campaign.pause", "outreach_admin")]
+
+
+def test_activate_asks_for_confirmation_on_get(admin_user_client, world):
+    care = world["care"]
+    care.active = False
+    care.save()
+    response = admin_user_client.get(reverse("outreach_campaigns:activate", args=[care.pk]))
+    assert response.status_code == 200
+    care.refresh_from_db()
+    assert not care.active
+
+
+def test_preview_renders_sms_with_segments_and_warnings(admin_user_client):
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:preview"),
+        {
+            "purpose": "care",
+            "send_sms": "true",
+            "send_email": "true",
+            "sms_body": "Hi {{ first_name }}, your ketamine infusion is on {{ appointment_date }}. "
+            "Reply STOP to opt out.",
+            "email_subject": "See you {{ appointment_date }}",
+            "email_text": "Hi {{ first_name }}",
+            "email_html": "<p>Hi {{ first_name }}</p>",
+        },
+    )
+    assert response.status_code == 200
+    data = response.json()
+    sms = data["sms"]
+    assert sms["body"].startswith("Hi Alexandra, your ketamine infusion is on Wednesday, September 30.")
+    assert sms["segments"] == 1 and sms["encoding"] == "GSM-7"
+    assert sms["characters"] == len(sms["body"])
+    assert sms["sensitive_terms"] == ["infusion", "ketamine"]
+    assert data["email"]["subject"] == "See you Wednesday, September 30"
+    assert "Hi Alexandra" in data["email"]["html"]
+    assert any("clinic" in error for error in data["errors"]["sms_body"])  # care texts name the clinic
+
+
+def test_preview_counts_segments_of_a_long_unicode_text(admin_user_client):
+    body = "Hi {{ first_name }} 😀 " + "x" * 100
+    data = admin_user_client.post(
+        reverse("outreach_campaigns:preview"), {"purpose": "education", "send_sms": "on", "sms_body": body}
+    ).json()
+    assert data["sms"]["encoding"] == "UCS-2"
+    assert data["sms"]["segments"] == 2
+
+
+def test_send_a_test_sms_through_twilio(admin_user_client, world, twilio_settings):
+    step = world["step"]
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:send_test", args=[step.pk]), {"channel": "sms", "phone": "+12035550177"}
+    )
+    assert response.status_code == 302
+    [message] = twilio_settings.messages
+    assert message.fields["To"] == "+12035550177"
+    assert message.fields["Body"].startswith("Hi Alexandra, a reminder of your visit")
+    assert world["contact"].first_name not in message.fields["Body"]
+    entry = ModelLogEntry.objects.get(action="outreach.campaign.test_send")
+    assert entry.user == admin_user_client.user
+    assert "+12035550177" not in str(entry.data)
+
+
+def test_send_a_test_email_to_myself_through_postmark(admin_user_client, world, postmark_settings):
+    step = world["step"]
+    step.send_email = True
+    step.save()
+    response = admin_user_client.post(reverse("outreach_campaigns:send_test", args=[step.pk]), {"channel": "email"})
+    assert response.status_code == 302
+    [message] = postmark_settings.messages
+    assert message.recipients == ["outreach_admin@clinic.example"]
+
+
+def test_send_test_sms_needs_a_number(admin_user_client, world):
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:send_test", args=[world["step"].pk]), {"channel": "sms"}
+    )
+    assert response.status_code == 200
+    assert "Type the mobile number" in response.content.decode()
