@@ -21,7 +21,7 @@ TITLE = "1. Planner scaling"
 def params(quick):
     if quick:
         return {"sizes": [2_000, 20_000], "due": 200, "repeats": 3}
-    return {"sizes": [10_000, 200_000], "due": 1_000, "repeats": 7}
+    return {"sizes": [10_000, 200_000], "due": 1_000, "repeats": 9}
 
 
 def seed(size, due, now, rng):
@@ -95,7 +95,7 @@ def one_size(size, due, repeats, rng, log):
     log(f"  {size:,} consultations loaded in {time.perf_counter() - started:.1f}s")
     history_rows = OutboundMessage.objects.count()
 
-    plan_times, replan_times, planned = [], [], []
+    plan_times, plan_cpu, replan_times, planned = [], [], [], []
     queries = None
     for attempt in range(repeats + 1):
         OutboundMessage.objects.filter(status="scheduled").delete()
@@ -103,9 +103,9 @@ def one_size(size, due, repeats, rng, log):
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE outreach_outboundmessage")
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             count = plan_due(now)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         started = time.perf_counter()
         again = plan_due(now)  # a tick with nothing new: every row exists already
         replan = time.perf_counter() - started
@@ -114,6 +114,7 @@ def one_size(size, due, repeats, rng, log):
         if attempt == 0:
             continue  # warm-up: imports, connection, PostgreSQL caches
         plan_times.append(elapsed)
+        plan_cpu.append(cpu)
         replan_times.append(replan)
         planned.append(count)
         queries = captured.captured_queries
@@ -125,8 +126,12 @@ def one_size(size, due, repeats, rng, log):
         "due": due,
         "outbox_rows_before": history_rows,
         "planned": due,
+        # The work is deterministic; the spread comes from other processes on the machine. The median of the
+        # repeats is judged; the fastest repeat and the driver's CPU time are kept alongside.
+        "plan_seconds_best": round(min(plan_times), 4),
         "plan_seconds_median": round(statistics.median(plan_times), 4),
         "plan_seconds_all": [round(value, 4) for value in plan_times],
+        "plan_cpu_seconds_best": round(min(plan_cpu), 4),
         "replan_seconds_median": round(statistics.median(replan_times), 4),
         "queries": len(queries),
         "query_sql": [query["sql"][:400] for query in queries],
@@ -165,12 +170,14 @@ def run(ctx):
         "plan_seconds_small": small["plan_seconds_median"],
         "plan_seconds_large": large["plan_seconds_median"],
         "ratio": round(ratio, 3),
+        "ratio_of_best": round(large["plan_seconds_best"] / small["plan_seconds_best"], 3),
+        "ratio_of_driver_cpu": round(large["plan_cpu_seconds_best"] / small["plan_cpu_seconds_best"], 3),
         "queries_per_plan": large["queries"],
         "replan_seconds_large": large["replan_seconds_median"],
     }
     targets = [
         {
-            "name": "planner time ratio (large / small table)",
+            "name": "planner time ratio, medians (large / small)",
             "figure": round(ratio, 3),
             "target": "< 1.5",
             "met": ratio < 1.5,

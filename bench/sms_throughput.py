@@ -53,15 +53,15 @@ def params(quick):
 
 
 def engine_env(fake_url, **extra):
-    return child_env(
-        SMS_PROVIDER="twilio",
-        TWILIO_ACCOUNT_SID=TWILIO_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN=TWILIO_AUTH_TOKEN,
-        TWILIO_FROM_NUMBER=TWILIO_FROM_NUMBER,
-        TWILIO_API_BASE_URL=fake_url,
-        OUTREACH_TICK_SECONDS="1",
-        **extra,
-    )
+    settings = {
+        "SMS_PROVIDER": "twilio",
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "TWILIO_FROM_NUMBER": TWILIO_FROM_NUMBER,
+        "TWILIO_API_BASE_URL": fake_url,
+        "OUTREACH_TICK_SECONDS": "1",
+    }
+    return child_env(**{**settings, **extra})
 
 
 class Load:
@@ -152,6 +152,10 @@ def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", inc
             "pk", "status", "provider_call_started_at"
         )
     }
+    measured = OutboundMessage.objects.filter(pk__gt=warmup)
+    # Evidence for duplicates: rows the lease recovery handed out again after their provider call had started.
+    resent_after_lease = measured.filter(outcome_unknown_count__gt=0).count()
+    attempted_twice = measured.filter(attempts__gt=1).count()
     due_ts = due.timestamp()
     accepted = sorted(message["accepted_at"] for message in messages)
     per_outbox = {}
@@ -178,6 +182,8 @@ def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", inc
         "provider_requests": stats["requests"],
         "rows_by_status": statuses,
         "duplicates": duplicates,
+        "rows_resent_after_lease_expired": resent_after_lease,
+        "rows_attempted_twice": attempted_twice,
         "messages_per_second_sustained": round((len(accepted) - 1) / span, 1) if len(accepted) > 1 else 0.0,
         "messages_per_second_end_to_end": round(len(accepted) / (accepted[-1] - due_ts), 1) if accepted else 0.0,
         "seconds_due_to_last_accepted": round(accepted[-1] - due_ts, 2) if accepted else None,

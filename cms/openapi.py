@@ -297,7 +297,8 @@ PAGINATION = [
     param("offset", "Items to skip.", INTEGER),
     param("fields", "Add or remove fields: fields=body,-title, fields=* for all."),
 ]
-ID = param("id", "Object id.", INTEGER, where="path", required=True)
+# The URL patterns match digits only: a negative id is not an id of this API (it gets the site-wide 404 page).
+ID = param("id", "Object id.", {"type": "integer", "minimum": 0}, where="path", required=True)
 CACHE_HEADERS = {
     "ETag": {"schema": STRING, "description": "Strong validator; send it back in If-None-Match."},
     "Cache-Control": {"schema": STRING, "description": "public, no-cache: store, but revalidate every use."},
@@ -350,6 +351,8 @@ PATHS = {
             },
             "304": ERRORS["304"],
             "400": ERRORS["400"],
+            # Wagtail answers an unknown `site` filter with 404 "No Site matches the given query." (schemathesis).
+            "404": {"description": "No site matches `site`", "content": {"application/json": {"schema": ref("Error")}}},
         },
         "pages",
     ),
@@ -381,19 +384,29 @@ PATHS = {
         },
         "preview",
     ),
-    "/api/v2/images/": get("List images", PAGINATION, {"200": ok("ImageList"), "304": ERRORS["304"]}, "images"),
+    "/api/v2/images/": get(
+        "List images", PAGINATION, {"200": ok("ImageList"), "304": ERRORS["304"], "400": ERRORS["400"]}, "images"
+    ),
     "/api/v2/images/{id}/": get("An image", [ID], {"200": ok("ImageItem"), "404": ERRORS["404"]}, "images"),
     "/api/v2/documents/": get(
-        "List documents", PAGINATION, {"200": ok("DocumentList"), "304": ERRORS["304"]}, "documents"
+        "List documents",
+        PAGINATION,
+        {"200": ok("DocumentList"), "304": ERRORS["304"], "400": ERRORS["400"]},
+        "documents",
     ),
     "/api/v2/documents/{id}/": get("A document", [ID], {"200": ok("DocumentItem"), "404": ERRORS["404"]}, "documents"),
     "/api/v2/redirects/": get(
-        "List redirects for the front end to apply", PAGINATION, {"200": ok("RedirectList")}, "redirects"
+        "List redirects for the front end to apply",
+        PAGINATION,
+        {"200": ok("RedirectList"), "400": ERRORS["400"]},
+        "redirects",
     ),
     "/api/v2/redirects/find/": get(
         "Find the redirect for a path", [param("html_path", "Old path, e.g. /old-page/.")], FIND, "redirects"
     ),
-    "/api/v2/topics/": get("List topics", PAGINATION, {"200": ok("TopicList"), "304": ERRORS["304"]}, "topics"),
+    "/api/v2/topics/": get(
+        "List topics", PAGINATION, {"200": ok("TopicList"), "304": ERRORS["304"], "400": ERRORS["400"]}, "topics"
+    ),
     "/api/v2/topics/{id}/": get(
         "A topic and its public pages", [ID], {"200": ok("TopicDetail"), "404": ERRORS["404"]}, "topics"
     ),

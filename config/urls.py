@@ -25,11 +25,11 @@ if settings.SERVE_FRONTEND:
     from config import frontend
 
     # The reference front end (frontend/, served by config/frontend.py): its files, and its HTML shell for every
-    # path that is not one of this server's own. Wagtail's catch-all below still answers those (e.g. its _util/ views).
+    # other path no route above matched, except in this server's own namespaces, where an unknown path stays a 404.
     urlpatterns += [
         path("assets/<path:path>", frontend.asset, name="frontend-asset"),
         re_path(
-            r"^(?!(?:api|admin|webhooks|u|preferences|documents|media|static|_util)(?:/|$)|healthz$|sitemap\.xml$)",
+            r"^(?!(?:api|admin|documents|media|static|webhooks|_util)(?:/|$))",
             frontend.shell,
             name="frontend-shell",
         ),

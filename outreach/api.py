@@ -64,6 +64,7 @@ def consultation_representation(consultation):
         "external_id": consultation.external_id,
         "status": consultation.status,
         "starts_at": consultation.starts_at.isoformat(),
+        "topics": sorted(consultation.topics.values_list("slug", flat=True)),
         "messages": [
             {
                 "channel": message.channel,

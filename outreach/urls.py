@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from outreach import api, follow_up_views, views
+from outreach.webhooks import anymail as anymail_webhooks
 from outreach.webhooks import twilio as twilio_webhooks
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("webhooks/twilio/inbound/", twilio_webhooks.inbound, name="outreach-twilio-inbound"),
     path("webhooks/twilio/status/", twilio_webhooks.status, name="outreach-twilio-status"),
     # anymail's views: postmark/tracking/, mailgun/tracking/ (basic auth from ANYMAIL_WEBHOOK_SECRET).
+    # Postmark and Mailgun through our guarded subclasses; anymail's own routes for the rest.
+    path("webhooks/anymail/postmark/tracking/", anymail_webhooks.PostmarkTrackingView.as_view()),
+    path("webhooks/anymail/mailgun/tracking/", anymail_webhooks.MailgunTrackingView.as_view()),
     path("webhooks/anymail/", include("anymail.urls")),
     path("api/outreach/v1/subscriptions/", api.SubscribeView.as_view(), name="outreach-subscriptions"),
     path(

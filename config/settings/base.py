@@ -56,9 +56,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestSizeLimitMiddleware",  # 413 before a body over the limit is read (config/middleware.py)
+    "config.middleware.QueryGuardMiddleware",  # 400 for NUL bytes and out-of-range paging (config/middleware.py)
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",  # django-csp, plus inline scripts for the Wagtail admin
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cms.caching.APICacheMiddleware",  # ETag, Cache-Control and 304s for /api/v2/ (see cms/caching.py)
@@ -138,14 +139,15 @@ AXES_CLIENT_IP_CALLABLE = "outreach.throttle.login_client_ip"
 AXES_VERBOSE = False
 
 # Content-Security-Policy for every response that does not set its own (the front-end shell does, see
-# config/frontend.py). The Wagtail admin needs inline styles; scripts only from this origin.
+# config/frontend.py). The Wagtail admin needs inline styles, and inline scripts under /admin/ only
+# (config/middleware.py); everywhere else scripts come only from this origin.
 # https://django-csp.readthedocs.io/en/latest/configuration.html
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", "https://www.gravatar.com"],
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube.com", "https://player.vimeo.com"],
@@ -222,6 +224,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hashes sent to a third party (and none needed in the CSP)
 # Rich text in API responses is front-end HTML (cms/rich_text.py); Wagtail's database HTML is never sent.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 # Headless preview: the editor's Preview loads FRONTEND_BASE_URL/preview?content_type=...&token=..., and the front end

@@ -4,49 +4,20 @@ Rendering goes through outreach.composer (the worker's code path) with outreach.
 preview, the segment count and the save-time validation agree.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
 
 from outreach.composer import compose
 from outreach.models import Campaign, CampaignStep, Channel, Contact, Purpose
+from outreach.sensitive import find_terms
 from outreach.sms_segments import encoding, length_in_units, segment_count
-from outreach.templating import PLACEHOLDER, SAMPLE_CONTEXT, SMS_MAX_SEGMENTS, VARIABLES
+from outreach.templating import SAMPLE_CONTEXT, SMS_MAX_SEGMENTS, VARIABLES
 
 SAMPLE_CONTACT = {"first_name": SAMPLE_CONTEXT["first_name"], "last_name": "Sample"}
 STEP_TEXT_FIELDS = ("sms_body", "email_subject", "email_text", "email_html")
 
-# Words that tell whoever glances at a lock screen why the patient sees the clinic: a diagnosis, a treatment,
-# a drug. Texts are read on shared phones; staff are warned (not stopped) when their own wording uses them.
-SENSITIVE_TERMS = (
-    "ketamine",
-    "esketamine",
-    "spravato",
-    "infusion",
-    "depression",
-    "depressive",
-    "anxiety",
-    "ptsd",
-    "bipolar",
-    "suicidal",
-    "suicide",
-    "psychiatric",
-    "psychiatrist",
-    "mental health",
-    "diagnosis",
-    "prescription",
-    "overdose",
-    "addiction",
-    "chronic pain",
-    "treatment-resistant",
-)
-_SENSITIVE = re.compile(r"\b(" + "|".join(re.escape(term) for term in SENSITIVE_TERMS) + r")\b", re.IGNORECASE)
-
-
-def sensitive_terms_in(template):
-    """Sensitive words staff typed (placeholders excluded: the clinic's own name is a site setting)."""
-    text = PLACEHOLDER.sub(" ", template or "")
-    return sorted({match.group(1).lower() for match in _SENSITIVE.finditer(text)})
+def sensitive_terms_in(text):
+    """The terms the engine's guard would block in what a lock screen shows (the clinic's name is exempt)."""
+    return sorted(find_terms(text, exempt=[SAMPLE_CONTEXT["clinic_name"]]))
 
 
 def sample_contact(*, phone=None, email=None):
@@ -93,14 +64,14 @@ def preview(step):
             "encoding": encoding(sms.body),
             "segments": segments,
             "max_segments": SMS_MAX_SEGMENTS,
-            "sensitive_terms": sensitive_terms_in(step.sms_body),
+            "sensitive_terms": sensitive_terms_in(sms.body),
         },
         "email": {
             "enabled": step.send_email,
             "subject": email.subject,
             "text": email.text,
             "html": email.html,
-            "sensitive_terms": sensitive_terms_in(" ".join([step.email_subject, step.email_text, step.email_html])),
+            "sensitive_terms": sensitive_terms_in(email.subject),
         },
         "errors": errors,
         "variables": VARIABLES,

@@ -8,9 +8,13 @@ The outbox row is found by the `outbox_id` metadata every email carries (outreac
 provider's message id.
 """
 
+import json
 import logging
 
+from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason, tracking
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 
 from outreach import delivery
 from outreach.models import Channel, DeliveryEvent, Suppression
@@ -88,3 +92,46 @@ def on_tracking(sender, event, esp_name, **kwargs):
 
 def connect():
     tracking.connect(on_tracking, dispatch_uid="outreach.webhooks.anymail.on_tracking")
+
+
+def encodable_json(body):
+    """False for JSON that decodes to text UTF-8 cannot hold (a lone surrogate such as \\ud800)."""
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except ValueError:
+        pass  # not JSON at all: anymail's parser decides
+    return True
+
+
+class MalformedPayloadGuard:
+    """anymail's tracking views answer 500 when a payload does not parse (a JSON list, non-UTF-8 bytes, a Mailgun
+    post without its signature block) and PostgreSQL refuses NUL characters in what we keep. A client's mistake is
+    a 400 here, after authentication, and nothing is written."""
+
+    def run_validators(self, request):
+        try:
+            super().run_validators(request)
+        except AnymailWebhookValidationFailure:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            raise AnymailWebhookValidationFailure("malformed webhook payload") from None
+
+    def parse_events(self, request):
+        if b"\x00" in request.body or b"\\u0000" in request.body:
+            raise AnymailWebhookValidationFailure("NUL characters are not accepted")
+        if not encodable_json(request.body):
+            raise AnymailWebhookValidationFailure("not valid text (a lone surrogate)")
+        try:
+            return list(super().parse_events(request))
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            raise AnymailWebhookValidationFailure("malformed webhook payload") from None
+
+
+class PostmarkTrackingView(MalformedPayloadGuard, PostmarkTrackingWebhookView):
+    pass
+
+
+class MailgunTrackingView(MalformedPayloadGuard, MailgunTrackingWebhookView):
+    pass

@@ -55,7 +55,17 @@ def test_sigkill_mid_send_loses_nothing_and_duplicates_only_unknown_outcomes(eng
     assert duplicates <= unknown
     assert max(per_recipient.values()) <= 2  # resent at most once
     assert "recovered leases" in engine.log("worker2") or unknown == 0 or "recovered leases" in engine.log("beat")
-    record_property("figures", {"rows": ROWS, "sent_before_kill": at_kill, "duplicates": duplicates,
-                                "outcome_unknown": unknown, "recovered_after_s": round(recovered_after, 1)})  # fmt: skip
-    print(f"\nSIGKILL: {ROWS} rows, {at_kill} at the fake before the kill, duplicates {duplicates}, "  # noqa: T201
-          f"outcome-unknown rows {unknown}, all settled {recovered_after:.0f}s after the kill")  # fmt: skip
+    record_property(
+        "figures",
+        {
+            "rows": ROWS,
+            "sent_before_kill": at_kill,
+            "duplicates": duplicates,
+            "outcome_unknown": unknown,
+            "recovered_after_s": round(recovered_after, 1),
+        },
+    )
+    print(  # noqa: T201
+        f"\nSIGKILL: {ROWS} rows, {at_kill} at the fake before the kill, duplicates {duplicates}, "
+        f"outcome-unknown rows {unknown}, all settled {recovered_after:.0f}s after the kill"
+    )

@@ -22,7 +22,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, **env_overrides):
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # Nothing from the test process's own environment that changes Django's behaviour (e.g. the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE) leaks into the command under test.
+    environment = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("DJANGO_ALLOW_ASYNC")
+    }
     environment.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120

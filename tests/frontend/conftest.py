@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def _running_browser():
     """
     from playwright.sync_api import Browser
 
-    return next((obj for obj in gc.get_objects() if isinstance(obj, Browser) and obj.is_connected()), None)
+    # type(), not isinstance(): isinstance would evaluate lazy objects (e.g. a request's CSP nonce) on the heap.
+    return next((obj for obj in gc.get_objects() if issubclass(type(obj), Browser) and obj.is_connected()), None)
 
 
 @pytest.fixture(scope="package")
@@ -55,12 +57,14 @@ def frontend_browser():
         pytest.skip("SKIP_BROWSER_TESTS=1")
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set SKIP_BROWSER_TESTS=1)")
+    from playwright.sync_api import expect, sync_playwright
+
+    # The first request for an image makes its renditions: allow for a slow CI machine.
+    expect.set_options(timeout=15_000)
     shared = _running_browser()
     if shared is not None:
         yield shared
         return
-    from playwright.sync_api import sync_playwright
-
     # Package scope: closed when these tests end, so a later package can start its own Playwright.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -90,8 +94,24 @@ def site(live_server, settings):
 @pytest.fixture
 def demo_site(site):
     """The site with the demo content of `manage.py seed_demo`."""
+    from django.db import connections
+    from wagtail.models import Page
+    with open("/tmp/dbg.txt", "a") as f:
+        print("seed", id(connections["default"]), hasattr(connections["default"], "_test_serialized_contents"), Page.get_first_root_node(), Page.objects.count(), file=f)
     call_command("seed_demo", stdout=io.StringIO())
     return site
+
+
+def install_axe():
+    """axe-core from npm, as pinned in package-lock.json (.ci/run installs it too)."""
+    if not AXE_SCRIPT.exists():
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(HERE), "--no-audit", "--no-fund"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    assert AXE_SCRIPT.exists(), "axe-core is missing: npm ci --prefix tests/frontend"
 
 
 class Tab:
@@ -145,7 +165,7 @@ class Tab:
 
     def audit(self, name, artifacts_dir):
         """axe-core on the current view: no serious or critical violation. The full report is kept as an artifact."""
-        assert AXE_SCRIPT.exists(), "axe-core is missing: npm ci --prefix tests/frontend"
+        install_axe()
         # Served from this origin through a route, so the page's Content-Security-Policy stays on during the audit.
         self.page.route("**/__test__/axe.min.js", lambda route: route.fulfill(path=str(AXE_SCRIPT)))
         self.page.add_script_tag(url=self.base_url + "/__test__/axe.min.js")
@@ -175,7 +195,7 @@ class Tab:
 def tab(frontend_browser, site):
     context = frontend_browser.new_context(viewport=DESKTOP)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     tab = Tab(page, site)
     yield tab
     context.close()

@@ -30,7 +30,7 @@ def card_titles(page):
     return page.locator("#article-list .card__title").all_inner_texts()
 
 
-def test_home_shows_the_clinic_and_the_newest_articles(tab, demo_site, artifacts_dir):
+def test_home_article_list_and_etag_revalidation(tab, demo_site, artifacts_dir):
     page = tab.open("/")
 
     clinic = ClinicSettings.load()
@@ -51,78 +51,10 @@ def test_home_shows_the_clinic_and_the_newest_articles(tab, demo_site, artifacts
     for viewport in (DESKTOP, PHONE):
         tab.screenshot("home", artifacts_dir, viewport)
 
-
-def test_repeated_navigation_revalidates_api_responses_with_etags(tab, demo_site):
-    page = tab.open("/")
-    first = {url for status, url in tab.api_responses if status == 200 and re.search(r"type=cms\.(Article|Service)Page", url)}
-    assert first, tab.api_responses
-
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patient education").click()
-    expect(page.locator("h1")).to_have_text("Patient education")
-    tab.wait_for_view()
-    tab.api_responses.clear()
-    page.locator("a.brand").click()
-    expect(page.locator("h1")).to_have_text(ClinicSettings.load().clinic_name)
-    tab.wait_for_view()
-
-    # Everything home needs was seen before: the API answers 304 with no body (find/ redirects to the detail).
-    revalidated = {url for status, url in tab.api_responses if status == 304}
-    assert first <= revalidated, tab.api_responses
-    assert all(status in (302, 304) for status, _ in tab.api_responses), tab.api_responses
-
-
-def test_article_renders_its_sections_images_and_review(tab, demo_site, artifacts_dir):
-    article = ArticlePage.objects.get(slug=CANCER_PAIN)
-    page = tab.open(article_path(CANCER_PAIN))
-
-    expect(page.locator("h1")).to_have_text(article.title)
-    expect(page).to_have_title(f"{article.seo_title} | {ClinicSettings.load().clinic_name}")
-    expect(page.locator('meta[name="description"]')).to_have_attribute("content", article.search_description)
-    expect(page.locator('link[rel="canonical"]')).to_have_attribute("href", tab.base_url + article_path(CANCER_PAIN))
-    sections = ["What is ketamine?", "Can ketamine help with cancer-related pain?", "What are the side effects?"]
-    expect(page.locator(".prose h2")).to_have_text([*sections, "References"])
-    expect(page.locator(".toc a")).to_have_text(sections)
-    expect(page.locator("#what-is-ketamine")).to_be_attached()
-
-    # Hero and in-body figure: WebP renditions with widths, alt text from the CMS, all loaded.
-    tab.load_all_images()
-    hero = page.locator(".article__hero img")
-    expect(hero).to_have_attribute("alt", re.compile(r"Abstract gradient"))
-    expect(hero).to_have_attribute("srcset", re.compile(r"\.webp 480w, .+\.webp 960w, .+\.webp 1600w$"))
-    figure = page.locator(".prose figure.figure")
-    expect(figure.locator("img")).to_have_attribute("alt", "Abstract illustration of signals travelling along a branching line")
-    expect(figure.locator("figcaption")).to_have_text("Pain signals pass through receptors that ketamine can block.")
-    assert page.evaluate("[...document.querySelectorAll('main img')].every((img) => img.naturalWidth > 0)")
-
-    expect(page.get_by_role("note", name="Talk to your care team")).to_contain_text("book a consultation")
-    faq = page.locator("details.faq", has_text="Is ketamine addictive?")
-    faq.locator("summary").click()
-    expect(faq.locator(".faq__answer")).to_be_visible()
-    expect(page.locator(".references li")).to_contain_text(["Cancer Pain (PDQ) - Patient Version"])
-    expect(page.locator(".article__review")).to_contain_text("Medically reviewed by Dr. Demo Reviewer, MD")
-    expect(page.locator(".article__review")).to_contain_text("Last reviewed October 1, 2026")
-    expect(page.locator(".related li")).to_have_count(3)
-    expect(page.get_by_role("note", name="Medical disclaimer")).to_contain_text("not medical advice")
-    expect(page.locator(".notice--demo")).to_be_visible()
-
-    tab.audit("article", artifacts_dir)
-    for viewport in (DESKTOP, PHONE):
-        tab.screenshot("article-cancer-pain", artifacts_dir, viewport)
-
-    # A page link inside the article (the callout's) opens the service page without a reload.
-    page.evaluate("window.__sameDocument = true")
+    # The article list: a topic filter and a search narrow it.
     page.set_viewport_size(DESKTOP)
-    page.get_by_role("link", name="About ketamine for chronic and cancer pain").click()
-    expect(page).to_have_url(tab.base_url + "/ketamine-for-chronic-and-cancer-pain/")
-    expect(page.locator("h1")).to_have_text("Ketamine infusion for chronic and cancer pain")
-    expect(page.locator("h1")).to_be_focused()
-    expect(page.locator("section[aria-labelledby=reading-heading] .card")).not_to_have_count(0)
-    assert page.evaluate("window.__sameDocument") is True
-    tab.audit("service", artifacts_dir)
-
-
-def test_topic_filter_and_search_narrow_the_article_list(tab, demo_site, artifacts_dir):
-    page = tab.open("/articles/")
+    page.get_by_role("link", name="All articles").click()
+    expect(page).to_have_url(tab.base_url + "/articles/")
     expect(page.locator("#article-list .card")).to_have_count(ArticlePage.objects.live().count())
 
     page.get_by_label("Topic", exact=True).focus()
@@ -158,8 +90,77 @@ def test_topic_filter_and_search_narrow_the_article_list(tab, demo_site, artifac
     assert page.evaluate("window.__xss") is None
     tab.audit("article-list", artifacts_dir)
 
+    # Home, the article list, home again: everything home needs was seen before, so each API request is a
+    # revalidation answered 304 with no body (find/ redirects to the page's detail first).
+    tab.api_responses.clear()
+    page = tab.open("/")
+    first = {url for status, url in tab.api_responses if re.search(r"type=cms\.(Article|Service)Page", url)}
+    assert first, tab.api_responses
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patient education").click()
+    expect(page.locator("h1")).to_have_text("Patient education")
+    tab.wait_for_view()
+    tab.api_responses.clear()
+    page.locator("a.brand").click()
+    expect(page.locator("h1")).to_have_text(clinic.clinic_name)
+    tab.wait_for_view()
+    revalidated = {url for status, url in tab.api_responses if status == 304}
+    assert first <= revalidated, tab.api_responses
+    assert all(status in (302, 304) for status, _ in tab.api_responses), tab.api_responses
 
-def test_unknown_path_asks_for_a_redirect_then_shows_not_found(tab, demo_site, artifacts_dir):
+
+def test_article_renders_its_sections_images_and_review(tab, demo_site, artifacts_dir):
+    article = ArticlePage.objects.get(slug=CANCER_PAIN)
+    page = tab.open(article_path(CANCER_PAIN))
+
+    expect(page.locator("h1")).to_have_text(article.title)
+    expect(page).to_have_title(f"{article.seo_title} | {ClinicSettings.load().clinic_name}")
+    expect(page.locator('meta[name="description"]')).to_have_attribute("content", article.search_description)
+    expect(page.locator('link[rel="canonical"]')).to_have_attribute("href", tab.base_url + article_path(CANCER_PAIN))
+    sections = ["What is ketamine?", "Can ketamine help with cancer-related pain?", "What are the side effects?"]
+    expect(page.locator(".prose h2")).to_have_text([*sections, "References"])
+    expect(page.locator(".toc a")).to_have_text(sections)
+    expect(page.locator("#what-is-ketamine")).to_be_attached()
+
+    # Hero and in-body figure: WebP renditions with widths, alt text from the CMS, all loaded.
+    tab.load_all_images()
+    hero = page.locator(".article__hero img")
+    expect(hero).to_have_attribute("alt", re.compile(r"Abstract gradient"))
+    expect(hero).to_have_attribute("srcset", re.compile(r"\.webp 480w, .+\.webp 960w, .+\.webp 1600w$"))
+    figure = page.locator(".prose figure.figure")
+    expect(figure.locator("img")).to_have_attribute(
+        "alt", "Abstract illustration of signals travelling along a branching line"
+    )
+    expect(figure.locator("figcaption")).to_have_text("Pain signals pass through receptors that ketamine can block.")
+    assert page.evaluate("[...document.querySelectorAll('main img')].every((img) => img.naturalWidth > 0)")
+
+    expect(page.get_by_role("note", name="Talk to your care team")).to_contain_text("book a consultation")
+    faq = page.locator("details.faq", has_text="Is ketamine addictive?")
+    faq.locator("summary").click()
+    expect(faq.locator(".faq__answer")).to_be_visible()
+    expect(page.locator(".references li")).to_contain_text(["Cancer Pain (PDQ) - Patient Version"])
+    expect(page.locator(".article__review")).to_contain_text("Medically reviewed by Dr. Demo Reviewer, MD")
+    expect(page.locator(".article__review")).to_contain_text("Last reviewed October 1, 2026")
+    expect(page.locator(".related li")).to_have_count(3)
+    expect(page.get_by_role("note", name="Medical disclaimer")).to_contain_text("not medical advice")
+    expect(page.locator(".notice--demo")).to_be_visible()
+
+    tab.audit("article", artifacts_dir)
+    for viewport in (DESKTOP, PHONE):
+        tab.screenshot("article-cancer-pain", artifacts_dir, viewport)
+
+    # A page link inside the article (the callout's) opens the service page without a reload.
+    page.evaluate("window.__sameDocument = true")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("link", name="About ketamine for chronic and cancer pain").click()
+    expect(page).to_have_url(tab.base_url + "/ketamine-for-chronic-and-cancer-pain/")
+    expect(page.locator("h1")).to_have_text("Ketamine infusion for chronic and cancer pain")
+    expect(page.locator("h1")).to_be_focused()
+    expect(page.locator("section[aria-labelledby=reading-heading] .card")).not_to_have_count(0)
+    assert page.evaluate("window.__sameDocument") is True
+    tab.audit("service", artifacts_dir)
+
+
+def test_routing_redirects_not_found_and_preview(tab, demo_site, artifacts_dir):
     article = ArticlePage.objects.get(slug=CANCER_PAIN)
     Redirect.objects.create(old_path="/cancer-pain", redirect_page=article)
 
@@ -177,9 +178,7 @@ def test_unknown_path_asks_for_a_redirect_then_shows_not_found(tab, demo_site, a
     assert any("/api/v2/redirects/find/?html_path=%2Fno-such-page" in url for url in asked)
     tab.audit("not-found", artifacts_dir)
 
-
-def test_preview_link_from_the_cms_shows_the_draft(tab, demo_site, artifacts_dir):
-    article = ArticlePage.objects.get(slug=CANCER_PAIN)
+    # A preview link from the CMS shows the draft with the same templates as the live page.
     live_title = article.title
     article.title = "Draft title, not yet published"
     article.body.insert(0, ("rich_text", RichText("<p>This paragraph exists only in the draft.</p>")))
@@ -239,7 +238,7 @@ def test_subscribe_form_posts_the_consent_wording_and_confirms(tab, topics_and_c
 
     page.get_by_role("checkbox", name="PTSD").check()
     page.get_by_label("Email address").fill("reader@example.com")
-    consent = page.locator(".consent__wording")
+    wording = page.locator(".consent__wording").inner_text().strip()
     page.locator('.consent input[type="checkbox"]').check()
     page.get_by_role("button", name="Subscribe").click()
 
@@ -247,12 +246,13 @@ def test_subscribe_form_posts_the_consent_wording_and_confirms(tab, topics_and_c
     assert len(posted) == 1
     assert posted[0]["email"] == "reader@example.com"
     assert sorted(posted[0]["topics"]) == ["cancer-care", "ptsd"]
-    assert posted[0]["consent_wording"] == consent.inner_text().strip()
+    assert posted[0]["consent_wording"] == wording
     assert "Reply STOP" in posted[0]["consent_wording"]
     assert "phone" not in posted[0]
 
 
-def test_subscribe_form_shows_field_errors_rate_limits_and_outages(tab, topics_and_clinic):
+def test_subscribe_form_handles_field_errors_rate_limits_and_outages(tab, topics_and_clinic):
+    # How the form answers the API's errors (simulated): field errors, rate limit, outage, then success.
     answers = []
     page = tab.open("/subscribe/")
     page.route(f"**{SUBSCRIBE_API}", lambda route: route.fulfill(**answers.pop(0)))

@@ -20,9 +20,20 @@ UNAVAILABLE = "audit unavailable (no network to the advisory database)"
 
 def run_audit(requirements):
     command = [
-        sys.executable, "-m", "pip_audit", "-r", str(requirements), "--vulnerability-service", "pypi",
-        "--format", "json", "--progress-spinner", "off", "--no-deps", "--disable-pip",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "-r",
+        str(requirements),
+        "--vulnerability-service",
+        "pypi",
+        "--format",
+        "json",
+        "--progress-spinner",
+        "off",
+        "--no-deps",
+        "--disable-pip",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     try:
         report = json.loads(result.stdout or "{}")

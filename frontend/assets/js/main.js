@@ -62,6 +62,11 @@ async function show(url, { initial = false, redirects = 0 } = {}) {
     location.replace(target.href);
     return;
   }
+  if (result.status === 404 && !initial) {
+    // Maybe a page of the server itself (a link the router should not have taken): let the server answer.
+    location.assign(url.href);
+    return;
+  }
   if (result.canonicalPath && result.canonicalPath !== url.pathname) {
     history.replaceState(null, "", result.canonicalPath + url.search + url.hash);
   }

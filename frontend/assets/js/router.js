@@ -22,8 +22,12 @@ const PAGE_VIEWS = {
 };
 const PREVIEW_PATHS = new Set(["/preview", "/preview/"]);
 
-/** Paths this server answers itself (API, admin, files...): links to them are followed, not routed. */
-export const SERVER_PATHS = /^\/(?:(?:api|admin|documents|media|static|webhooks|u|preferences|_util)(?:\/|$)|(?:sitemap\.xml|healthz)$)/;
+/**
+ * Paths the server answers itself (API, admin, files, links in messages...): links to them are followed, not routed.
+ * Only a shortcut: a routed path that turns out to be no page is loaded from the server anyway (main.js).
+ */
+export const SERVER_PATHS =
+  /^\/(?:(?:api|admin|documents|media|static|webhooks|u|preferences|subscriptions|r|_util)(?:\/|$)|(?:sitemap\.xml|healthz)$)/;
 
 function withSlash(path) {
   return path.endsWith("/") ? path : `${path}/`;
