@@ -14,8 +14,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from wagtail.models import Page
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
 # loop unless told it is safe (it is: the loop only talks to the browser).
@@ -72,6 +78,43 @@ def frontend_browser():
         browser.close()
 
 
+def _migrated_data():
+    """The snapshot Django took of the migrations' data when it created the test database."""
+    return next(
+        (
+            obj._test_serialized_contents
+            for obj in gc.get_objects()
+            if issubclass(type(obj), BaseDatabaseWrapper)
+            and obj.alias == DEFAULT_DB_ALIAS
+            and hasattr(obj, "_test_serialized_contents")
+        ),
+        None,
+    )
+
+
+def restore_migrated_data():
+    """Put back what the migrations wrote (root page, locale, collection, groups...) if a flush removed it.
+
+    pytest-django's serialized_rollback should do this, but once Playwright's event loop has run, `connections`
+    hands out a new wrapper without the snapshot Django took at database creation (the old wrapper still holds it,
+    so we read it there). tests/browser/conftest.py works around the same problem the same way.
+    """
+    if Page.objects.filter(depth=1).exists():
+        return
+    snapshot = _migrated_data()
+    assert snapshot, "no snapshot of the migrated data: is serialized_rollback=True on the django_db mark?"
+    # The flush re-created content types and permissions with new ids: empty it all, then load the snapshot.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection.creation.deserialize_db_from_string(snapshot)
+    ContentType.objects.clear_cache()
+    # The snapshot's rows keep their ids: move each table's sequence past them.
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def site(live_server, settings):
     """The live server's URL, with every public origin pointing at it and uploaded media served. No content yet."""
@@ -86,6 +129,7 @@ def site(live_server, settings):
         "SERVE_BASE_URL": url,
     }
     settings.ROOT_URLCONF = "tests.frontend.urls"
+    restore_migrated_data()
     # API responses, renditions and site root paths live in Redis and outlive each test's database flush.
     cache.clear()
     return url
@@ -94,10 +138,6 @@ def site(live_server, settings):
 @pytest.fixture
 def demo_site(site):
     """The site with the demo content of `manage.py seed_demo`."""
-    from django.db import connections
-    from wagtail.models import Page
-    with open("/tmp/dbg.txt", "a") as f:
-        print("seed", id(connections["default"]), hasattr(connections["default"], "_test_serialized_contents"), Page.get_first_root_node(), Page.objects.count(), file=f)
     call_command("seed_demo", stdout=io.StringIO())
     return site
 
@@ -158,6 +198,8 @@ class Tab:
                     img.addEventListener("load", done, { once: true });
                     img.addEventListener("error", done, { once: true });
                 })));
+                // Decoded too, or a full-page screenshot may catch an image before it is painted.
+                await Promise.all(images.map((img) => img.decode().catch(() => null)));
                 return images.filter((img) => !(img.naturalWidth > 0)).map((img) => img.currentSrc || img.src);
             }"""
         )

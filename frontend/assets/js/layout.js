@@ -78,6 +78,7 @@ export function renderFooter(container, { clinic, indexPage }) {
 
 export function renderNotices(container, { isDemo = false, preview = false } = {}) {
   container.replaceChildren();
+  container.hidden = !isDemo && !preview;
   append(container, [
     preview &&
       h(
