@@ -34,7 +34,12 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/python tests/security/audit.py
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	# Browser suites each in a process of their own: one Playwright session per process, and a database whose
+	# migrated rows (root page, groups) no earlier transactional test has flushed.
+	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser tests/frontend $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser tests/security/test_csp_browser.py $(PYTEST_ARGS)
 
 # Known vulnerabilities in requirements.txt (pip-audit). Fails on one; says so when it cannot reach the database.
 audit: install-dev

@@ -322,6 +322,8 @@ FIND = {"302": {"description": "Redirect to the detail URL of the object found."
 
 
 def get(summary, parameters, responses, tag):
+    # Any request can be refused as malformed (a NUL byte in the query, see config/middleware.py).
+    responses = {"400": ERRORS["400"], **responses}
     return {"get": {"summary": summary, "tags": [tag], "parameters": parameters, "responses": responses}}
 
 

@@ -242,10 +242,15 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 def mask_payload(value, key=""):
     """A copy of a provider payload fit to keep: recipients masked, message content dropped."""
     if isinstance(value, dict):
-        return {k: mask_payload(v, k) for k, v in value.items() if str(k).lower() not in CONTENT_KEYS}
+        return {
+            str(k).replace("\x00", ""): mask_payload(v, str(k))
+            for k, v in value.items()
+            if str(k).lower() not in CONTENT_KEYS
+        }
     if isinstance(value, list | tuple):
         return [mask_payload(item, key) for item in value]
     if isinstance(value, str):
+        value = value.replace("\x00", "")  # PostgreSQL text and jsonb cannot hold NUL
         if key.lower() in ADDRESS_KEYS and value:
             return mask_address(value)
         return _EMAIL.sub(lambda match: mask_address(match.group()), value)

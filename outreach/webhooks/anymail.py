@@ -61,12 +61,21 @@ def provider_event_id(event, esp_name):
     return event.event_id
 
 
+def text(value):
+    """A payload field as text; anything else a sender put there (a list, a number's bool...) counts as absent."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def to_report(event, esp_name):
     provider = esp_name.lower()
     ours, suppress = classify(event)
-    metadata = event.metadata or {}
-    outbox_id = str(metadata.get("outbox_id", ""))
-    message_id = event.message_id or ""
+    metadata = event.metadata if isinstance(event.metadata, dict) else {}
+    outbox_id = text(metadata.get("outbox_id"))
+    message_id = text(event.message_id)
     esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
     return delivery.DeliveryReport(
         provider=provider,
@@ -79,7 +88,7 @@ def to_report(event, esp_name):
         error_message=delivery.mask_payload(event.description or event.mta_response or "")[:300]
         if ours in (Event.FAILED, Event.BOUNCED)
         else "",
-        recipient=event.recipient or "",
+        recipient=text(event.recipient),
         suppress=suppress,
         occurred_at=event.timestamp,
         payload=delivery.mask_payload(esp_event),

@@ -60,6 +60,8 @@ def twilio_webhook(view):
         if not signature_is_valid(request):
             logger.warning("twilio webhook %s: missing or invalid signature", request.path)
             return HttpResponseForbidden("invalid signature")
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists()):
+            return HttpResponseBadRequest("NUL characters are not accepted")
         return view(request, *args, **kwargs)
 
     return wrapper
