@@ -170,7 +170,13 @@ def clear_redis():
     import redis
 
     client = redis.Redis.from_url(os.environ["BENCH_REDIS_URL"])
-    patterns = [f"{os.environ['BENCH_KEY_PREFIX']}*", f"{os.environ['BENCH_CELERY_QUEUE']}*"]
+    queue = os.environ["BENCH_CELERY_QUEUE"]
+    patterns = [
+        f"{os.environ['BENCH_KEY_PREFIX']}*",
+        f"{queue}*",
+        f"_kombu.binding.{queue}",
+        f"_kombu.binding_permanent.{queue}",
+    ]
     for pattern in patterns:
         keys = list(client.scan_iter(pattern, count=1000))
         if keys:

@@ -62,6 +62,10 @@ def prepare(message_id, now=None):
         )
         if message is None or message.status != MessageStatus.SENDING or message.provider_call_started_at:
             return None  # another worker has it, or it was already settled
+        if message.lease_expires_at and message.lease_expires_at <= timezone.now():
+            # The task waited in the queue past its lease: the row now belongs to lease recovery, which hands it
+            # out again. Sending it here could race that recovery into a second copy.
+            return None
         # Serialise decisions per contact so frequency caps hold across concurrent workers.
         contact = Contact.objects.select_for_update().get(pk=message.contact_id)
         message.contact = contact
@@ -102,10 +106,14 @@ def prepare(message_id, now=None):
             return None
         record_deliveries(message, articles)
         message.provider_call_started_at = now
+        # A fresh lease for the call itself, so recovery never mistakes a call in progress for a lost one.
+        message.lease_expires_at = timezone.now() + datetime.timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
         message.attempts += 1
         message.subject = subject
         message.body = body
-        message.save(update_fields=["provider_call_started_at", "attempts", "subject", "body", "updated_at"])
+        message.save(
+            update_fields=["provider_call_started_at", "lease_expires_at", "attempts", "subject", "body", "updated_at"]
+        )
     return message, outgoing
 
 

@@ -46,6 +46,8 @@ def make_twilio_client(
     # TwilioHttpClient only mounts its adapter on https://; give http:// (local fakes) the same pool and no retries.
     http_client.session.mount("http://", HTTPAdapter(pool_maxsize=POOL_SIZE, max_retries=0))
     http_client.session.mount("https://", HTTPAdapter(pool_maxsize=POOL_SIZE, max_retries=0))
+    # Proxies and CA bundles come from settings, not re-read from the environment on every request (~7% of a send).
+    http_client.session.trust_env = False
 
     client = Client(account_sid, auth_token, account_sid=account_sid, http_client=http_client)
     client.edge = edge

@@ -109,3 +109,17 @@ def test_rows_past_their_lateness_expire():
     assert expire_overdue(row.not_after + datetime.timedelta(seconds=1)) == 1
     row.refresh_from_db()
     assert row.status == MessageStatus.EXPIRED
+
+
+@pytest.mark.django_db
+def test_a_task_that_waited_past_its_lease_does_not_send_and_recovery_hands_the_row_out_again():
+    from outreach.sending import send_message
+
+    plan_rows(1)
+    [message_id] = claim_due()
+    OutboundMessage.objects.update(lease_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert send_message(message_id) is None
+    row = OutboundMessage.objects.get()
+    assert row.provider_call_started_at is None and row.attempts == 0
+    recover_expired_leases()
+    assert OutboundMessage.objects.get().status == MessageStatus.SCHEDULED
