@@ -5,6 +5,7 @@ Error messages name the field and the reason, never the value (values are patien
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -33,6 +34,7 @@ OPTIONAL_COLUMNS = ["location", "notes", "status", "topics"]
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 _NON_STRING_FIELDS = ("sms_consent", "email_consent", "topics")
 EMAIL_MAX_LENGTH = Contact._meta.get_field("email").max_length
 
@@ -49,6 +51,8 @@ class TopicsField(forms.Field):
             slugs = value
         else:
             raise forms.ValidationError("must be a list of topic slugs")
+        if not all(SLUG.fullmatch(slug) for slug in slugs):
+            raise forms.ValidationError("topic slugs are letters, digits, '-' and '_' (see /api/v2/topics/)")
         topics = list(Topic.objects.filter(slug__in=slugs))
         unknown = sorted(set(slugs) - {topic.slug for topic in topics})
         if unknown:
