@@ -9,23 +9,11 @@ import zoneinfo
 from django.core.management import call_command
 from django.utils import timezone
 
+from outreach.intake import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from outreach.models import ConsentRecord, Consultation, Contact, OutboundMessage
 from tests.outreach.factories import fictional_phone
 
-HEADER = [
-    "external_id",
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "timezone",
-    "starts_at",
-    "sms_consent",
-    "email_consent",
-    "location",
-    "notes",
-    "status",
-]
+HEADER = REQUIRED_COLUMNS + [column for column in OPTIONAL_COLUMNS if column != "topics"]
 REQUIRED_HEADER = HEADER[:9]
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from outreach import consent
-from outreach.intake import IntakeRejected, upsert
+from outreach.intake import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, IntakeRejected, upsert
 from outreach.models import Channel, ConsentRecord, Consultation, Contact, OutboundMessage, Purpose
 from tests.outreach.factories import fictional_phone
 
@@ -77,20 +77,7 @@ consent_words = st.one_of(st.sampled_from([*consent_word_list, "maybe", "oui"]),
 statuses = st.one_of(st.sampled_from([*Consultation.Status.values, "", "postponed"]), any_text)
 external_ids = st.one_of(st.sampled_from(["BK-ALICE", "BK-NEW"]), st.text(max_size=110))
 
-FIELDS = [
-    "external_id",
-    "first_name",
-    "last_name",
-    "phone",
-    "email",
-    "timezone",
-    "starts_at",
-    "sms_consent",
-    "email_consent",
-    "location",
-    "notes",
-    "status",
-]
+FIELDS = REQUIRED_COLUMNS + [column for column in OPTIONAL_COLUMNS if column != "topics"]
 # Rows that would mostly be accepted: text fields from arbitrary unicode, times anywhere in years 1 to 9999 with any
 # offset, the two existing patients' phones and emails mixed in.
 new_ids = st.from_regex(r"[A-Z0-9-]{1,20}", fullmatch=True)
