@@ -16,7 +16,8 @@ class ConsoleSMSProvider(SMSProvider):
 
     def send_sms(self, message):
         message_id = f"console-{uuid.uuid4().hex}"
-        logger.info("console sms: outbox=%s id=%s body=%r", message.reference, message_id, message.body)
+        # The text itself stays in the outbox row (admin > Outreach > Outbox): it holds the patient's first name.
+        logger.info("console sms: outbox=%s id=%s characters=%d", message.reference, message_id, len(message.body))
         return SendResult(provider=self.name, message_id=message_id, status="sent")
 
 
