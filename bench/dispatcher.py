@@ -1,7 +1,7 @@
 """The dispatcher as its own process for the throughput benchmarks: what beat's `outreach.tasks.tick` does every
 `--tick` seconds, without the planning step (rows are loaded already; the planner has its own benchmark).
 
-    --mode dispatch      outreach.dispatch: recover leases, expire, claim due rows and enqueue one task per row
+    --mode dispatch      outreach.engine.dispatch: recover leases, expire, claim due rows and enqueue one task per row
     --mode email-batch   the batch-sending prototype (bench/email_batch.py): claim due email rows 500 at a time and
                          enqueue one task per claim
 
@@ -24,7 +24,7 @@ def main(argv=None):
     import django
 
     django.setup()
-    from outreach import dispatch
+    from outreach.engine import dispatch
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -47,7 +47,7 @@ def main(argv=None):
 
 
 def dispatch_tick():
-    from outreach import dispatch
+    from outreach.engine import dispatch
     from outreach.tasks import send_message
 
     return dispatch.dispatch(send_message.delay)

@@ -21,7 +21,7 @@ TEMPLATE_ALIAS = "outreach-message"  # a Postmark layout template: {{subject}}, 
 
 def dispatch_batches():
     """Claim due email rows BATCH at a time and enqueue one task per claim; returns how many were handed out."""
-    from outreach.dispatch import claim_due
+    from outreach.engine.dispatch import claim_due
 
     handed_out = 0
     while True:
@@ -35,7 +35,7 @@ def dispatch_batches():
 
 @shared_task(ignore_result=True)
 def send_batch(message_ids):
-    from outreach import sending
+    from outreach.engine import sending
     from outreach.providers.base import PermanentSendError, SendResult, TransientSendError
     from outreach.providers.email import classify_anymail_error
 

@@ -1,6 +1,6 @@
-"""Benchmark 1, planner scaling: `outreach.planner.plan_due` with a small and a large consultation table, the number
-of consultations falling due held constant. Cost should follow the due work, not the table size (target: the large
-table's time under 1.5x the small one's).
+"""Benchmark 1, planner scaling: `outreach.engine.planner.plan_due` with a small and a large consultation table, the
+number of consultations falling due held constant. Cost should follow the due work, not the table size (target: the
+large table's time under 1.5x the small one's).
 
 Each table holds, besides the due consultations, a history (past visits, most completed, each with a sent reminder
 in the outbox) and visits booked further ahead, so the outbox grows with it as it would in production.
@@ -86,8 +86,8 @@ def one_size(size, due, repeats, rng, log):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from outreach.engine.planner import plan_due
     from outreach.models import OutboundMessage
-    from outreach.planner import plan_due
 
     now = timezone_now()
     started = time.perf_counter()

@@ -10,7 +10,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from outreach.consent import record_consent
+from outreach.consent.ledger import record_consent
 from outreach.models import Campaign, CampaignStep, Channel, ConsentRecord, Consultation, Contact, Purpose
 
 REMINDER_SMS_24H = (

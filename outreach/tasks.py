@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def tick():
     """Beat's heartbeat for outreach: recover stale leases, expire, plan, then dispatch what is due."""
-    from outreach import dispatch, planner
+    from outreach.engine import dispatch, planner
 
     recovered = dispatch.recover_expired_leases()
     expired = dispatch.expire_overdue()
@@ -23,7 +23,7 @@ def tick():
 
 @shared_task(ignore_result=True)
 def send_message(message_id):
-    from outreach import sending
+    from outreach.engine import sending
 
     sending.send_message(message_id)
 
@@ -31,7 +31,7 @@ def send_message(message_id):
 @shared_task(ignore_result=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def send_subscription_confirmation(contact_id, channel):
     """The double opt-in request: an email with a confirmation link, or a text asking for YES."""
-    from outreach import confirmations
+    from outreach.followups import confirmations
 
     confirmations.send(contact_id, channel)
 
@@ -39,6 +39,6 @@ def send_subscription_confirmation(contact_id, channel):
 @shared_task(ignore_result=True)
 def alert_staff_task(inbound_id, audience):
     """Email staff (or on-call) that a reply needs them; the email holds no patient details."""
-    from outreach.inbound import alert_staff
+    from outreach.conversations.inbound import alert_staff
 
     alert_staff(inbound_id, audience)

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from outreach import api, follow_up_views, views
+from outreach.consent import views
+from outreach.followups import views as follow_up_views
+from outreach.intake import api
 from outreach.webhooks import anymail as anymail_webhooks
 from outreach.webhooks import twilio as twilio_webhooks
 
@@ -18,7 +20,7 @@ urlpatterns = [
     path("webhooks/anymail/postmark/tracking/", anymail_webhooks.PostmarkTrackingView.as_view()),
     path("webhooks/anymail/mailgun/tracking/", anymail_webhooks.MailgunTrackingView.as_view()),
     path("webhooks/anymail/", include("anymail.urls")),
-    path("api/outreach/v1/subscriptions/", api.SubscribeView.as_view(), name="outreach-subscriptions"),
+    path("api/outreach/v1/subscriptions/", follow_up_views.SubscribeView.as_view(), name="outreach-subscriptions"),
     path(
         "subscriptions/confirm/<str:token>/",
         follow_up_views.confirm_subscription,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.fakes.pytest_plugin"]
+pytest_plugins = ["tests.fakes.pytest_plugin", "tests.support.browser"]
 
 
 def pytest_sessionstart(session):

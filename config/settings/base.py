@@ -122,7 +122,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 REQUEST_MAX_UPLOAD_BYTES = env_int("REQUEST_MAX_UPLOAD_BYTES", 25 * 1024 * 1024, minimum=1024)
 
 # Reverse proxies in front of this server that append to X-Forwarded-For. 0: trust nothing, the client is
-# REMOTE_ADDR. One rule (outreach.throttle.client_ip) serves the admin login lockout and the subscribe throttle.
+# REMOTE_ADDR. One rule (config.throttle.client_ip) serves the admin login lockout and the subscribe throttle.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 
 # Admin login throttle: https://django-axes.readthedocs.io/en/latest/4_configuration.html
@@ -135,7 +135,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "outreach.throttle.login_client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.throttle.login_client_ip"
 AXES_VERBOSE = False
 
 # Content-Security-Policy for every response that does not set its own (the front-end shell does, see

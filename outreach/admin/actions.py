@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from outreach.admin.audit import audit
-from outreach.consent import cancel_pending, record_consent
+from outreach.consent.ledger import cancel_pending, record_consent
+from outreach.engine.planner import consultation_changed
 from outreach.models import ConsentRecord, Consultation, MessageStatus, OutboundMessage
-from outreach.planner import consultation_changed
 
 Status = Consultation.Status
 # The outcomes staff record by hand. Confirmed and reschedule-requested come from the patient's replies.

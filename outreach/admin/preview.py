@@ -1,19 +1,20 @@
 """The campaign editor's live preview: a step's templates rendered for the sample patient, as patients get them.
 
-Rendering goes through outreach.composer (the worker's code path) with outreach.templating.SAMPLE_CONTEXT, so the
-preview, the segment count and the save-time validation agree.
+Rendering goes through outreach.engine.composer (the worker's code path) with
+outreach.engine.templating.SAMPLE_CONTEXT, so the preview, the segment count and the save-time validation agree.
 """
 
 from django.core.exceptions import ValidationError
 
-from outreach.composer import compose
+from outreach.engine.composer import compose
+from outreach.engine.sensitive import find_terms
+from outreach.engine.sms_segments import encoding, length_in_units, segment_count
+from outreach.engine.templating import SAMPLE_CONTEXT, SMS_MAX_SEGMENTS, VARIABLES
 from outreach.models import Campaign, CampaignStep, Channel, Contact, Purpose
-from outreach.sensitive import find_terms
-from outreach.sms_segments import encoding, length_in_units, segment_count
-from outreach.templating import SAMPLE_CONTEXT, SMS_MAX_SEGMENTS, VARIABLES
 
 SAMPLE_CONTACT = {"first_name": SAMPLE_CONTEXT["first_name"], "last_name": "Sample"}
 STEP_TEXT_FIELDS = ("sms_body", "email_subject", "email_text", "email_html")
+
 
 def sensitive_terms_in(text):
     """The terms the engine's guard would block in what a lock screen shows (the clinic's name is exempt)."""

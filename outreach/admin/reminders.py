@@ -1,7 +1,7 @@
 """The reminders a consultation has and will have, for the consultation screen.
 
-The planner writes outbox rows only shortly before they are due (see outreach.planner), so a visit booked for next
-week has no rows yet. This lists both: rows already in the outbox, and the rows the planner will write for each
+The planner writes outbox rows only shortly before they are due (see outreach.engine.planner), so a visit booked for
+next week has no rows yet. This lists both: rows already in the outbox, and the rows the planner will write for each
 active step, with what would stop them today (no consent, suppression, a paused campaign).
 """
 
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from outreach import consent
+from outreach.consent import ledger
+from outreach.engine.planner import rows_for
 from outreach.models import CampaignStep, Channel, OutboundMessage, Suppression
-from outreach.planner import rows_for
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Reminder:
 def upcoming_warning(step, contact, channel):
     if not step.campaign.active:
         return "campaign paused: will not be sent unless it is activated"
-    if not consent.has_consent(contact, channel, step.campaign.purpose):
+    if not ledger.has_consent(contact, channel, step.campaign.purpose):
         return f"no {Channel(channel).label} consent for {step.campaign.purpose}: would be skipped"
     address = contact.address_for(channel)
     if address and Suppression.is_suppressed(channel, address):

@@ -9,14 +9,14 @@ patient started. Both are audited without their addresses; an answer's text is k
 import logging
 from dataclasses import dataclass
 
-from outreach import consent
 from outreach.admin.audit import audit
 from outreach.admin.preview import sample_contact
-from outreach.composer import compose
+from outreach.consent import ledger
+from outreach.engine.composer import compose
+from outreach.engine.templating import SAMPLE_CONTEXT
 from outreach.models import Channel, Purpose, Suppression
 from outreach.providers import get_email_provider, get_sms_provider
 from outreach.providers.base import OutgoingSMS, SendError
-from outreach.templating import SAMPLE_CONTEXT
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def reply_refusal(inbound):
         return "This number is suppressed: it must not be texted."
     if contact is not None:
         for purpose in Purpose.values:
-            if consent.patient_opted_out(consent.latest(contact, Channel.SMS, purpose)):
+            if ledger.patient_opted_out(ledger.latest(contact, Channel.SMS, purpose)):
                 return "This patient opted out of texts. Call them instead."
     return None
 

@@ -20,7 +20,7 @@ from outreach.admin.audit import audit
 from outreach.admin.forms import ConsentChangeForm, ImportForm, ReplyForm, SendTestForm, TokenForm
 from outreach.admin.permissions import check_campaign_access, require_perms
 from outreach.admin.sends import reply_refusal, reply_to_inbound, send_test
-from outreach.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
+from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
 from outreach.models import (
     ApiToken,
     Campaign,

@@ -13,12 +13,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from outreach import consent
 from outreach.admin import filters, views
 from outreach.admin.forms import CampaignForm, SuppressionForm
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
 from outreach.admin.reminders import reminders_for
+from outreach.consent import ledger
 from outreach.models import (
     ApiToken,
     Campaign,
@@ -196,23 +196,23 @@ class ContactInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contact = self.object
-        ledger = list(contact.consent_records.select_related("recorded_by").order_by("-recorded_at", "-pk"))
+        records = list(contact.consent_records.select_related("recorded_by").order_by("-recorded_at", "-pk"))
         current = []
         for channel in Channel:
             for purpose in Purpose:
-                latest = next((r for r in ledger if r.channel == channel and r.purpose == purpose), None)
+                latest = next((r for r in records if r.channel == channel and r.purpose == purpose), None)
                 current.append(
                     {
                         "channel": channel.label,
                         "purpose": purpose.label,
                         "record": latest,
-                        "patient_opt_out": consent.patient_opted_out(latest),
+                        "patient_opt_out": ledger.patient_opted_out(latest),
                     }
                 )
         context.update(
             contact=contact,
             current_consent=current,
-            ledger=ledger,
+            ledger=records,
             consultations=contact.consultations.order_by("-starts_at")[:50],
             outbox_messages=contact.messages.select_related("step__campaign").order_by("-scheduled_for", "-pk")[:200],
             inbound=contact.inbound_messages.select_related("handled_by").order_by("-received_at")[:50],

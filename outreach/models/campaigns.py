@@ -87,6 +87,6 @@ class CampaignStep(models.Model):
         return [channel for channel, on in ((Channel.SMS, self.send_sms), (Channel.EMAIL, self.send_email)) if on]
 
     def clean(self):
-        from outreach.templating import validate_step
+        from outreach.engine.templating import validate_step
 
         validate_step(self)

@@ -4,5 +4,6 @@
 - anymail.py: receivers for django-anymail's `tracking` signal; anymail's own views (mounted at
   /webhooks/anymail/) check basic auth (ANYMAIL_WEBHOOK_SECRET) and Mailgun's signature.
 
-The rules live elsewhere: outreach.inbound, outreach.keywords, outreach.crisis and outreach.delivery.
+The rules live elsewhere: outreach.conversations.inbound, outreach.conversations.keywords,
+outreach.conversations.crisis and outreach.engine.delivery.
 """

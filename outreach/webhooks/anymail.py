@@ -2,7 +2,7 @@
 
 anymail's views (config: /webhooks/anymail/<esp>/tracking/) authenticate the request (basic auth from
 ANYMAIL_WEBHOOK_SECRET; Mailgun's signature too) and send the `tracking` signal with a normalised
-AnymailTrackingEvent; `on_tracking` turns it into a DeliveryReport for outreach.delivery.
+AnymailTrackingEvent; `on_tracking` turns it into a DeliveryReport for outreach.engine.delivery.
 
 The outbox row is found by the `outbox_id` metadata every email carries (outreach.providers.email), else by the
 provider's message id.
@@ -16,7 +16,7 @@ from anymail.signals import EventType, RejectReason, tracking
 from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 
-from outreach import delivery
+from outreach.engine import delivery
 from outreach.models import Channel, DeliveryEvent, Suppression
 
 logger = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from twilio.request_validator import SIGNATURE_HEADER, SIGNATURE_SETTINGS_HEADER
 from twilio.request_validator import get_signature_algorithm as signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
 
-from outreach import delivery
-from outreach.inbound import InboundSMS, handle_inbound
+from outreach.conversations.inbound import InboundSMS, handle_inbound
+from outreach.engine import delivery
 from outreach.models import Channel, DeliveryEvent
 
 logger = logging.getLogger(__name__)

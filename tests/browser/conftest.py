@@ -1,44 +1,14 @@
-"""Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
+"""The admin in a real browser: the shared Chromium (tests/support/browser.py) against pytest-django's live server.
 
-No browser is downloaded: Chromium comes from `apt-get install chromium` (.ci/run installs it). A missing
-Chromium fails these tests; set SKIP_BROWSER_TESTS=1 to skip them on purpose. Screenshots of the key screens are
-saved to test-artifacts/ (the `artifacts_dir` fixture).
+Screenshots of the key screens are saved to test-artifacts/ (the `artifacts_dir` fixture).
 """
 
-import os
 import re
 
 import pytest
 from django.contrib.auth.models import Group
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
-# loop unless told it is safe (it is: the loop only talks to the browser).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(scope="session")
-def chromium_browser():
-    if os.environ.get("SKIP_BROWSER_TESTS") == "1":
-        pytest.skip("SKIP_BROWSER_TESTS=1")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set SKIP_BROWSER_TESTS=1)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from tests.support.processes import celery_process, stop_process
+from tests.support.processes import engine_env as shared_engine_env
 
 LEASE_SECONDS = 30
 
@@ -40,19 +41,13 @@ def clinic():
 
 
 def engine_env(fake_twilio, **extra):
-    return {
-        "SMS_PROVIDER": "twilio",
-        "TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
-        "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "TWILIO_API_BASE_URL": fake_twilio.url,
-        "TWILIO_HTTP_TIMEOUT": "2",
-        "OUTREACH_TICK_SECONDS": "1",
-        "OUTREACH_LEASE_SECONDS": str(LEASE_SECONDS),
-        "OUTREACH_RETRY_BASE_SECONDS": "1",
-        "OUTREACH_RETRY_MAX_SECONDS": "4",
+    return shared_engine_env(
+        fake_twilio,
+        TWILIO_HTTP_TIMEOUT="2",
+        OUTREACH_LEASE_SECONDS=str(LEASE_SECONDS),
+        OUTREACH_RETRY_MAX_SECONDS="4",
         **extra,
-    }
+    )
 
 
 class Engine:

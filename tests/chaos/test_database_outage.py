@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from outreach.models import MessageStatus, OutboundMessage
 from tests.chaos.conftest import TCPProxy, free_port
-from tests.outreach.engine import daytime_zone
 from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from tests.support.engine import daytime_zone
 from tests.support.processes import ROOT, process_env, stop_process, wait_until
 
 pytestmark = [pytest.mark.chaos, pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -1,14 +1,13 @@
 """The reference front end (frontend/) in a real browser: Playwright's sync API driving Debian's Chromium against
 pytest-django's live server, with the demo content seeded.
 
-No browser is downloaded: Chromium comes from `apt-get install chromium`. A missing Chromium fails these tests; set
-SKIP_BROWSER_TESTS=1 to skip them on purpose. axe-core comes from npm (`npm ci --prefix tests/frontend`).
+The browser is the shared Chromium of tests/support/browser.py. axe-core comes from npm
+(`npm ci --prefix tests/frontend`).
 """
 
 import gc
 import io
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -23,21 +22,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from wagtail.models import Page
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a running
-# loop unless told it is safe (it is: the loop only talks to the browser).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Chromium logs every 4xx/5xx response to the console. API 4xx answers are part of the contract the front end
@@ -45,37 +31,13 @@ PHONE = {"width": 390, "height": 844}
 NETWORK_LOG = re.compile(r"^Failed to load resource: the server responded with a status of \d+")
 
 
-def _running_browser():
-    """A Chromium that another package's tests (tests/browser/) already drive through Playwright, or None.
-
-    One thread can run only one sync Playwright, and those tests keep theirs for the whole session. A shared
-    session fixture in tests/conftest.py would be the tidy fix; until then we borrow their browser.
-    """
-    from playwright.sync_api import Browser
-
-    # type(), not isinstance(): isinstance would evaluate lazy objects (e.g. a request's CSP nonce) on the heap.
-    return next((obj for obj in gc.get_objects() if issubclass(type(obj), Browser) and obj.is_connected()), None)
-
-
 @pytest.fixture(scope="package")
-def frontend_browser():
-    if os.environ.get("SKIP_BROWSER_TESTS") == "1":
-        pytest.skip("SKIP_BROWSER_TESTS=1")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set SKIP_BROWSER_TESTS=1)")
-    from playwright.sync_api import expect, sync_playwright
+def frontend_browser(chromium_browser):
+    from playwright.sync_api import expect
 
     # The first request for an image makes its renditions: allow for a slow CI machine.
     expect.set_options(timeout=15_000)
-    shared = _running_browser()
-    if shared is not None:
-        yield shared
-        return
-    # Package scope: closed when these tests end, so a later package can start its own Playwright.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return chromium_browser
 
 
 def _migrated_data():

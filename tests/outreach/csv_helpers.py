@@ -9,7 +9,7 @@ import zoneinfo
 from django.core.management import call_command
 from django.utils import timezone
 
-from outreach.intake import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from outreach.intake.upsert import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from outreach.models import ConsentRecord, Consultation, Contact, OutboundMessage
 from tests.outreach.factories import fictional_phone
 

@@ -5,8 +5,18 @@ import itertools
 
 from django.utils import timezone
 
-from outreach.consent import record_consent
-from outreach.models import Campaign, CampaignStep, Channel, ConsentRecord, Consultation, Contact, Purpose
+from outreach.consent.ledger import record_consent
+from outreach.models import (
+    Campaign,
+    CampaignStep,
+    Channel,
+    ConsentRecord,
+    Consultation,
+    Contact,
+    MessageStatus,
+    OutboundMessage,
+    Purpose,
+)
 
 _sequence = itertools.count(1)
 
@@ -123,3 +133,31 @@ def at_local(hour, minute=0, *, zone="America/New_York", days=0):
     tz = zoneinfo.ZoneInfo(zone)
     local_today = timezone.now().astimezone(tz).date() + datetime.timedelta(days=days)
     return datetime.datetime.combine(local_today, datetime.time(hour, minute), tzinfo=tz).astimezone(datetime.UTC)
+
+
+SID = "SM9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"  # a Twilio message sid
+
+
+def sent_sms_row(*, sid=SID, status=MessageStatus.SENT, contact=None, channel=Channel.SMS, **fields):
+    """An outbox row as the worker leaves it after Twilio accepted the message."""
+    campaign = make_campaign()
+    consultation = fields.pop("consultation", None) or make_consultation(contact or make_contact())
+    now = timezone.now()
+    values = {
+        "step": campaign.steps.first(),
+        "consultation": consultation,
+        "consultation_starts_at": consultation.starts_at,
+        "contact": consultation.contact,
+        "channel": channel,
+        "status": status,
+        "due_at": now,
+        "scheduled_for": now,
+        "not_after": now + datetime.timedelta(hours=2),
+        "provider": "twilio" if sid else "",
+        "provider_message_id": sid,
+        "provider_call_started_at": None if status == MessageStatus.SCHEDULED else now,
+        "sent_at": now if status == MessageStatus.SENT else None,
+        "attempts": 1,
+    }
+    values.update(fields)
+    return OutboundMessage.objects.create(**values)

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from outreach.engine.templating import validate_step
 from outreach.models import Campaign, Consultation, Contact
-from outreach.templating import validate_step
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import pytest
 from tests.browser.conftest import (  # noqa: F401, F811 - fixtures, used by name
     _restore_migrated_data,
     browser_page,
-    chromium_browser,
     log_in,
     make_staff,
     migrated_data,

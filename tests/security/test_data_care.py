@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from outreach import links
-from outreach.intake import upsert
+from outreach.consent import links
+from outreach.intake.upsert import upsert
 from outreach.models import (
     ConsentRecord,
     Contact,
@@ -18,8 +18,8 @@ from outreach.models import (
     OutboundMessage,
     Suppression,
 )
-from tests.outreach.engine import daytime_zone, plan_and_send
 from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from tests.support.engine import daytime_zone, plan_and_send
 
 pytestmark = pytest.mark.django_db
 Skip = OutboundMessage.SkipReason

@@ -17,8 +17,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from outreach.csv_import import import_rows
-from outreach.intake import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from outreach.intake.csv_import import import_rows
+from outreach.intake.upsert import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from outreach.models import ApiToken, ConsentRecord, Consultation, Contact, DeliveryEvent, InboundMessage
 from tests.fixtures.loaders import (
     MAILGUN_SIGNING_KEY,
@@ -28,7 +28,7 @@ from tests.fixtures.loaders import (
     esp_json,
     post_twilio,
 )
-from tests.outreach.test_intake_property import emails, phones, time_zones
+from tests.outreach.intake.test_intake_property import emails, phones, time_zones
 
 pytestmark = pytest.mark.django_db
 FIGURES = collections.Counter()
@@ -135,7 +135,7 @@ def test_csv_rows_import_or_are_rejected_naming_line_and_field_and_write_nothing
         try:
             report = import_rows(io.StringIO(text, newline=""))
         except Exception as exc:  # noqa: BLE001 - the only allowed refusal is UnreadableFile, naming the header
-            from outreach.csv_import import UnreadableFile
+            from outreach.intake.csv_import import UnreadableFile
 
             assert isinstance(exc, UnreadableFile), repr(exc)
             assert "header" in str(exc) or "line 1" in str(exc) or "empty" in str(exc)

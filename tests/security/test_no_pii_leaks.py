@@ -13,11 +13,11 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from outreach import dispatch, planner
+from outreach.engine import dispatch, planner
 from outreach.models import DeliveryEvent, MessageStatus, OutboundMessage
-from tests.outreach.engine import daytime_zone
 from tests.outreach.factories import fictional_phone, make_campaign, make_consultation, make_contact
-from tests.support.processes import celery_process, wait_until
+from tests.support.engine import daytime_zone
+from tests.support.processes import celery_process, engine_env, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 PATIENTS = 6
@@ -103,17 +103,7 @@ def test_phone_numbers_and_emails_appear_in_no_broker_payload_log_line_or_error(
     assert not leaks("\n".join(payloads), secrets), leaks("\n".join(payloads), secrets)
 
     # 2. A worker and beat send everything (with the retries and the refusal).
-    env = {
-        "SMS_PROVIDER": "twilio",
-        "TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
-        "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "TWILIO_API_BASE_URL": fake_twilio.url,
-        "OUTREACH_TICK_SECONDS": "1",
-        "OUTREACH_RETRY_BASE_SECONDS": "1",
-        "OUTREACH_RETRY_MAX_SECONDS": "2",
-        "LOG_LEVEL": "DEBUG",
-    }
+    env = engine_env(fake_twilio, LOG_LEVEL="DEBUG")
     with (
         celery_process("worker", "--pool", "threads", "--concurrency", "4", "--loglevel", "DEBUG",
                        log_path=tmp_path / "worker.log", **env),
@@ -159,7 +149,7 @@ def test_exception_messages_of_provider_errors_hold_no_address():
 
 @pytest.mark.parametrize("secret", ["+12035550142", "jane.doe@example.com"])
 def test_intake_errors_never_echo_the_value(secret):
-    from outreach.intake import IntakeRejected, upsert
+    from outreach.intake.upsert import IntakeRejected, upsert
 
     with pytest.raises(IntakeRejected) as info:
         upsert({"external_id": "X", "first_name": "A", "timezone": secret, "phone": "", "email": "",

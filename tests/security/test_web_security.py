@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from outreach import links, throttle
+from config import throttle
+from outreach.consent import links
 from outreach.models import ApiToken, ConsentRecord, Consultation, DeliveryEvent, InboundMessage
 from tests.fixtures.loaders import (
     MAILGUN_SIGNING_KEY,

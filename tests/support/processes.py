@@ -70,3 +70,20 @@ def wait_until(predicate, timeout=30, interval=0.2, message="condition"):
             return
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def engine_env(fake_twilio, **overrides):
+    """Environment for a worker and beat that send SMS through the fake Twilio, ticking every second with short
+    retries. Keyword arguments override or add variables."""
+    env = {
+        "SMS_PROVIDER": "twilio",
+        "TWILIO_ACCOUNT_SID": fake_twilio.account_sid,
+        "TWILIO_AUTH_TOKEN": fake_twilio.auth_token,
+        "TWILIO_FROM_NUMBER": "+15005550006",
+        "TWILIO_API_BASE_URL": fake_twilio.url,
+        "OUTREACH_TICK_SECONDS": "1",
+        "OUTREACH_RETRY_BASE_SECONDS": "1",
+        "OUTREACH_RETRY_MAX_SECONDS": "2",
+    }
+    env.update(overrides)
+    return env

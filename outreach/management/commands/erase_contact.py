@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from outreach.erasure import NotFound, erase
+from outreach.consent.erasure import NotFound, erase
 
 
 class Command(BaseCommand):

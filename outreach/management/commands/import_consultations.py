@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from outreach.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
+from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
 
 
 def read_text(path):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from outreach.retention import purge_message_bodies
+from outreach.consent.retention import purge_message_bodies
 
 
 class Command(BaseCommand):

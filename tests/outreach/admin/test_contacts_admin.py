@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from outreach.consent import opt_out
+from outreach.consent.ledger import opt_out
 from outreach.models import Channel, ConsentRecord, MessageStatus, Purpose
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.admin import dashboard
-from outreach.consent import opt_out
+from outreach.consent.ledger import opt_out
 from outreach.models import Channel, ConsentRecord, Consultation, InboundMessage, MessageStatus
 
 from .conftest import make_row

@@ -1,0 +1,75 @@
+"""Pages patients reach from a signed link in a message, without logging in: unsubscribe and preferences.
+
+The signed token (outreach.consent.links) is the credential: it names one contact and one link version, cannot be
+forged or altered, and stops working when the contact's link version is raised. A bad token gets a plain 400 page.
+These pages show nothing about the patient beyond their first name, are never cached, and send no Referer (the token
+is in the URL).
+"""
+
+import functools
+
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from cms.clinic import get_clinic_settings
+from outreach.consent import links
+from outreach.consent.preferences import apply_choices, choices_for, current, opt_out_everywhere
+from outreach.models import Channel, ConsentRecord
+
+Source = ConsentRecord.Source
+
+
+def signed_link_page(view):
+    @never_cache
+    @functools.wraps(view)
+    def wrapper(request, token):
+        contact = links.read_token(token)
+        clinic = get_clinic_settings()
+        if contact is None:
+            response = render(request, "outreach/link_invalid.html", {"clinic": clinic}, status=400)
+        else:
+            response = view(request, contact, clinic)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+# CSRF-exempt only because the signed token authenticates the request: RFC 8058 one-click unsubscribe is a POST
+# from the mail provider or client with no cookie and no form, body "List-Unsubscribe=One-Click". GET never
+# unsubscribes (link scanners fetch it); it shows a page with a button that POSTs here.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_link_page
+def unsubscribe(request, contact, clinic):
+    context = {"clinic": clinic, "first_name": contact.first_name, "preferences_url": links.preferences_url(contact)}
+    if request.method == "POST":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        wording = (
+            "One-click unsubscribe (List-Unsubscribe-Post) from an email"
+            if one_click
+            else 'Unsubscribe page: pressed "Unsubscribe from all emails"'
+        )
+        opt_out_everywhere(contact, Channel.EMAIL, Source.UNSUBSCRIBE_LINK, wording=wording)
+        return render(request, "outreach/unsubscribed.html", context)
+    return render(request, "outreach/unsubscribe.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_link_page
+def preferences(request, contact, clinic):
+    choices = choices_for(contact)
+    if request.method == "POST":
+        wanted = {choice for choice in choices if request.POST.get(choice.field_name) == "on"}
+        apply_choices(contact, wanted)
+        return redirect(request.path + "?saved=1")
+    state = current(contact)
+    rows = [{"choice": choice, "checked": state[choice]} for choice in choices]
+    return render(
+        request,
+        "outreach/preferences.html",
+        {"clinic": clinic, "first_name": contact.first_name, "rows": rows, "saved": request.GET.get("saved") == "1"},
+    )

@@ -1,0 +1,116 @@
+"""The dispatcher: claims due outbox rows with a lease and hands their ids to workers after commit.
+
+Claims use SELECT ... FOR UPDATE SKIP LOCKED and a status compare-and-set, so any number of dispatchers can run at
+once and no row is handed out twice while its lease holds. A row whose worker vanished (killed, Redis lost the
+task) is recovered when its lease expires: back to `scheduled` if the provider was never called, and, if it was
+(outcome unknown), resent at most once more; a second unknown outcome fails the row rather than risk a third copy.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from outreach.engine import pacing
+from outreach.models import Channel, MessageStatus, OutboundMessage
+
+logger = logging.getLogger(__name__)
+
+OUTCOME_UNKNOWN_RESENDS = 1
+
+
+def expire_overdue(now=None):
+    now = now or timezone.now()
+    return OutboundMessage.objects.filter(status=MessageStatus.SCHEDULED, not_after__lt=now).update(
+        status=MessageStatus.EXPIRED, error_message="past its maximum lateness", updated_at=now
+    )
+
+
+def recover_expired_leases(now=None):
+    now = now or timezone.now()
+    stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING, lease_expires_at__lt=now)
+    never_called = stale.filter(provider_call_started_at__isnull=True).update(
+        status=MessageStatus.SCHEDULED, scheduled_for=now, lease_expires_at=None, updated_at=now
+    )
+    unknown = stale.filter(provider_call_started_at__isnull=False)
+    resend = unknown.filter(outcome_unknown_count__lt=OUTCOME_UNKNOWN_RESENDS).update(
+        status=MessageStatus.SCHEDULED,
+        scheduled_for=now,
+        lease_expires_at=None,
+        provider_call_started_at=None,
+        outcome_unknown_count=F("outcome_unknown_count") + 1,
+        error_code="outcome_unknown",
+        error_message="the worker stopped during the provider call; resending once",
+        updated_at=now,
+    )
+    given_up = unknown.update(
+        status=MessageStatus.FAILED,
+        failed_at=now,
+        lease_expires_at=None,
+        error_code="outcome_unknown",
+        error_message="outcome unknown twice; not resent to avoid duplicates",
+        updated_at=now,
+    )
+    if never_called or resend or given_up:
+        logger.warning(
+            "recovered leases: %d never called, %d resent after unknown outcome, %d failed",
+            never_called,
+            resend,
+            given_up,
+        )
+    return never_called + resend + given_up
+
+
+def claim_due(now=None, limit=None, channel=None):
+    """Claim up to `limit` due rows of active campaigns; returns their ids (committed as `sending`)."""
+    now = now or timezone.now()
+    limit = limit or settings.OUTREACH_DISPATCH_BATCH
+    lease_until = now + datetime.timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
+    due = OutboundMessage.objects.filter(
+        status=MessageStatus.SCHEDULED, scheduled_for__lte=now, step__campaign__active=True
+    )
+    if channel:
+        due = due.filter(channel=channel)
+    with transaction.atomic():
+        ids = list(
+            due.select_for_update(skip_locked=True, of=("self",))
+            .order_by("scheduled_for", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            OutboundMessage.objects.filter(pk__in=ids, status=MessageStatus.SCHEDULED).update(
+                status=MessageStatus.SENDING, lease_expires_at=lease_until, updated_at=now
+            )
+    return ids
+
+
+def tick_allowance(channel):
+    """How many rows of a channel one tick may hand out. A paced channel gets one tick's worth of its rate, less
+    what is still queued, so tasks never pile up behind the pacer (and their leases never run out waiting)."""
+    rate = pacing.rate_for(channel)
+    if not rate:
+        return settings.OUTREACH_DISPATCH_MAX_PER_TICK
+    in_flight = OutboundMessage.objects.filter(status=MessageStatus.SENDING, channel=channel).count()
+    return max(0, rate * settings.OUTREACH_TICK_SECONDS - in_flight)
+
+
+def dispatch(enqueue, now=None):
+    """Claim due rows in batches and hand each id to `enqueue` (the send task); return how many were handed out."""
+    handed_out = 0
+    for channel in Channel.values:
+        allowance = tick_allowance(channel)
+        while allowance > 0:
+            ids = claim_due(now, limit=min(allowance, settings.OUTREACH_DISPATCH_BATCH), channel=channel)
+            for message_id in ids:
+                try:
+                    enqueue(message_id)
+                except Exception:  # noqa: BLE001 - the lease brings the row back if the broker lost it
+                    logger.exception("could not enqueue outbox message %s; its lease will recover it", message_id)
+            handed_out += len(ids)
+            allowance -= len(ids)
+            if len(ids) < settings.OUTREACH_DISPATCH_BATCH:
+                break
+    return handed_out

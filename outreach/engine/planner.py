@@ -1,0 +1,211 @@
+"""The planner: turns active campaign steps into outbox rows when they come due.
+
+Only consultations whose step falls due within a small window around now are read (an indexed range on
+`starts_at`), so a tick costs in proportion to the due work, not to the size of the consultation table. Rows are
+inserted with ON CONFLICT DO NOTHING against the outbox's unique constraint: running the planner twice, or two
+planners at once, never makes a second row.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from outreach.consent import ledger
+from outreach.engine import policy
+from outreach.models import (
+    ArticleAnnouncement,
+    ArticleDelivery,
+    CampaignStep,
+    Consultation,
+    Contact,
+    MessageStatus,
+    OutboundMessage,
+    Purpose,
+    Subscription,
+)
+
+
+def plan_due(now=None):
+    """Plan every active step; return the number of rows inserted."""
+    now = now or timezone.now()
+    planners = {
+        CampaignStep.Trigger.BEFORE_START: plan_step,
+        CampaignStep.Trigger.AFTER_COMPLETED: plan_follow_up_step,
+        CampaignStep.Trigger.NEW_ARTICLE: plan_digest_step,
+    }
+    steps = CampaignStep.objects.filter(campaign__active=True).select_related("campaign")
+    return sum(planners[step.trigger](step, now) for step in steps)
+
+
+def plan_window(step, now):
+    ahead = datetime.timedelta(seconds=settings.OUTREACH_PLAN_AHEAD_SECONDS)
+    # Look back far enough to catch up after an outage: rows past their lateness are planned and then expire, so
+    # staff can see what was missed; anything older is not worth a row.
+    back = step.max_lateness + datetime.timedelta(seconds=settings.OUTREACH_PLAN_LOOKBACK_SECONDS)
+    return now - back, now + ahead
+
+
+def plan_step(step, now):
+    earliest_due, latest_due = plan_window(step, now)
+    consultations = (
+        Consultation.objects.filter(
+            status__in=Consultation.REMINDABLE,
+            starts_at__gt=max(now, earliest_due + step.offset),
+            starts_at__lte=latest_due + step.offset,
+        )
+        .select_related("contact")
+        .only("id", "starts_at", "contact__id", "contact__phone", "contact__email", "contact__preferred_channels")
+    )
+    candidates = [
+        row
+        for consultation in consultations
+        for row in rows_for(step, consultation, due_at=consultation.starts_at - step.offset)
+    ]
+    return insert_new(step, candidates)
+
+
+def plan_follow_up_step(step, now):
+    """After-completion steps: consultations completed `offset` ago (indexed on status and completed_at)."""
+    earliest_due, latest_due = plan_window(step, now)
+    consultations = Consultation.objects.filter(
+        status=Consultation.Status.COMPLETED,
+        completed_at__gte=earliest_due - step.offset,
+        completed_at__lte=latest_due - step.offset,
+    ).select_related("contact")
+    candidates = [
+        row
+        for consultation in consultations
+        for row in rows_for(step, consultation, due_at=consultation.completed_at + step.offset)
+    ]
+    return insert_new(step, candidates)
+
+
+def insert_new(step, candidates):
+    if not candidates:
+        return 0
+    # Leave out rows that exist already (one indexed query), so a tick neither rewrites nor miscounts them; the
+    # unique constraint still settles a race with another planner.
+    existing = set(
+        OutboundMessage.objects.filter(
+            step=step, consultation_id__in={row.consultation_id for row in candidates}
+        ).values_list("consultation_id", "consultation_starts_at", "channel")
+    )
+    rows = [row for row in candidates if (row.consultation_id, row.consultation_starts_at, row.channel) not in existing]
+    with transaction.atomic():
+        OutboundMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+def rows_for(step, consultation, *, due_at):
+    contact = consultation.contact
+    not_after = due_at + step.max_lateness
+    if step.trigger == CampaignStep.Trigger.BEFORE_START:
+        not_after = min(not_after, consultation.starts_at)
+    for channel in step.channels:
+        if contact.address_for(channel) and contact.prefers(channel):
+            yield OutboundMessage(
+                step=step,
+                consultation=consultation,
+                consultation_starts_at=consultation.starts_at,
+                contact=contact,
+                channel=channel,
+                status=MessageStatus.SCHEDULED,
+                due_at=due_at,
+                scheduled_for=due_at,
+                not_after=not_after,
+            )
+
+
+def consultation_changed(consultation, *, previous_starts_at, previous_status):
+    """Keep the outbox true to a consultation after intake changed it.
+
+    Moved or no longer remindable: its unsent reminders are cancelled (the planner plans the new time). Moved back
+    to a time that already had rows, or reinstated: those rows come back instead of being planned anew.
+    """
+    unsent = OutboundMessage.objects.filter(consultation=consultation, status=MessageStatus.SCHEDULED)
+    moved = previous_starts_at is not None and previous_starts_at != consultation.starts_at
+    if not consultation.is_remindable:
+        reason = f"consultation {consultation.get_status_display().lower()}"
+        return unsent.update(status=MessageStatus.CANCELLED, error_message=reason)
+    changed = 0
+    if moved:
+        changed += unsent.exclude(consultation_starts_at=consultation.starts_at).update(
+            status=MessageStatus.CANCELLED, error_message="consultation rescheduled"
+        )
+    if moved or previous_status not in Consultation.REMINDABLE:
+        # Only rows this function cancelled come back; one cancelled for an opt-out stays cancelled.
+        changed += OutboundMessage.objects.filter(
+            consultation=consultation,
+            consultation_starts_at=consultation.starts_at,
+            status=MessageStatus.CANCELLED,
+            error_message__startswith="consultation ",
+            sent_at__isnull=True,
+            provider_call_started_at__isnull=True,
+        ).update(status=MessageStatus.SCHEDULED, error_message="")
+    return changed
+
+
+def plan_digest_step(step, now):
+    """New-article digests: one row per subscriber and channel when an announced article waits for them and their
+    last educational message on that channel is at least `min_days_between` days old. The row's articles are chosen
+    when it is sent, so every article announced until then goes in the same digest.
+
+    A fixed number of queries whatever the number of subscribers: everything is read in bulk and matched here.
+    """
+    since = now - datetime.timedelta(days=settings.OUTREACH_DIGEST_LOOKBACK_DAYS)
+    announced = {}  # topic id -> [(page id, announced at)]
+    for page_id, topic_id, announced_at in ArticleAnnouncement.objects.filter(
+        announced_at__gte=since, page__articlepage__topics__isnull=False
+    ).values_list("page_id", "page__articlepage__topics", "announced_at"):
+        announced.setdefault(topic_id, []).append((page_id, announced_at))
+    subscriptions = list(
+        Subscription.objects.filter(topic_id__in=announced, confirmed_at__isnull=False).values_list(
+            "contact_id", "topic_id", "confirmed_at"
+        )
+    )
+    if not subscriptions:
+        return 0
+    contact_ids = {contact_id for contact_id, _, _ in subscriptions}
+    delivered = set(
+        ArticleDelivery.objects.filter(contact_id__in=contact_ids).values_list("contact_id", "channel", "page_id")
+    )
+    quiet_since = now - datetime.timedelta(days=step.campaign.min_days_between)
+    recently_messaged = set(
+        OutboundMessage.objects.filter(
+            contact_id__in=contact_ids,
+            step__campaign__purpose=Purpose.EDUCATION,
+            status__in=(*policy.COUNTED_STATUSES, MessageStatus.SCHEDULED),
+            scheduled_for__gte=quiet_since,
+        ).values_list("contact_id", "channel")
+    )
+    consenting = ledger.granted_pairs(contact_ids, Purpose.EDUCATION)
+    waiting = {}  # contact id -> pages announced after they confirmed
+    for contact_id, topic_id, confirmed_at in subscriptions:
+        waiting.setdefault(contact_id, set()).update(
+            page_id for page_id, announced_at in announced[topic_id] if announced_at >= confirmed_at
+        )
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = []
+    for contact in Contact.objects.filter(pk__in=contact_ids):
+        for channel in step.channels:
+            if (
+                contact.address_for(channel)
+                and (contact.pk, channel) in consenting
+                and (contact.pk, channel) not in recently_messaged
+                and any((contact.pk, channel, page_id) not in delivered for page_id in waiting.get(contact.pk, ()))
+            ):
+                rows.append(
+                    OutboundMessage(
+                        step=step,
+                        contact=contact,
+                        channel=channel,
+                        due_at=day,
+                        scheduled_for=now,
+                        not_after=now + step.max_lateness,
+                    )
+                )
+    with transaction.atomic():
+        OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,251 @@
+"""What a worker does with one claimed outbox row: re-check everything, send once, record the outcome.
+
+Every rule is checked again at send time, because hours may have passed since the row was planned: the campaign
+is still active, the consultation is still on at the same time, the message is not past its lateness, the contact
+still consents on this channel for this purpose, the address is not suppressed, it is daytime where the patient
+is, and the frequency caps allow it. Only then is `provider_call_started_at` set and committed, and the provider
+called outside any transaction.
+"""
+
+import datetime
+import logging
+import random
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from outreach.consent import ledger
+from outreach.engine import pacing, policy, sensitive
+from outreach.engine.composer import build_context, compose
+from outreach.followups.articles import article_context, articles_for, record_deliveries
+from outreach.models import CampaignStep, Channel, Consultation, Contact, MessageStatus, OutboundMessage, Suppression
+from outreach.providers import get_provider
+from outreach.providers.base import PermanentSendError, TransientSendError
+
+logger = logging.getLogger(__name__)
+Skip = OutboundMessage.SkipReason
+
+
+def send_message(message_id, now=None):
+    """Send one claimed row. Returns the row's status afterwards (or None if it was not ours to send)."""
+    prepared = prepare(message_id, now)
+    if prepared is None:
+        return None
+    message, outgoing = prepared
+    provider = get_provider(message.channel)
+    provider.warm()
+    # Wait for this channel's next send slot right before the call, holding no lock, so what the carrier sees is
+    # evenly spaced.
+    pacing.wait_for_slot(message.channel)
+    try:
+        if message.channel == Channel.SMS:
+            result = provider.send_sms(outgoing)
+        else:
+            result = provider.send_email(outgoing)
+    except TransientSendError as exc:
+        return record_transient(message, exc)
+    except PermanentSendError as exc:
+        return record_permanent(message, exc)
+    return record_sent(message, result)
+
+
+def prepare(message_id, now=None):
+    """Under row locks, decide whether the row goes now; if so mark the provider call as started and return the
+    composed message. Every other outcome (skip, cancel, expire, defer) is written here."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboundMessage.objects.select_for_update(of=("self",))
+            .select_related("step__campaign", "consultation", "contact")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.status != MessageStatus.SENDING or message.provider_call_started_at:
+            return None  # another worker has it, or it was already settled
+        if message.lease_expires_at and message.lease_expires_at <= timezone.now():
+            # The task waited in the queue past its lease: the row now belongs to lease recovery, which hands it
+            # out again. Sending it here could race that recovery into a second copy.
+            return None
+        # Serialise decisions per contact so frequency caps hold across concurrent workers.
+        contact = Contact.objects.select_for_update().get(pk=message.contact_id)
+        message.contact = contact
+        verdict = decide(message, now)
+        if verdict is not None:
+            verdict(message, now)
+            return None
+        articles = []
+        if message.step.trigger != CampaignStep.Trigger.BEFORE_START:
+            articles = articles_for(message)
+            if not articles:
+                settle(MessageStatus.SKIPPED, skip=Skip.NO_ARTICLES)(message, now)
+                return None
+        context = build_context(
+            contact, message.consultation, extra=article_context(articles, message.step.campaign, message.channel)
+        )
+        validity = int((message.not_after - now).total_seconds())
+        outgoing = compose(
+            message.step,
+            contact,
+            message.channel,
+            context,
+            reference=str(message.pk),
+            validity_seconds=min(validity, settings.OUTREACH_SMS_VALIDITY_SECONDS),
+        )
+        subject = getattr(outgoing, "subject", "")
+        body = outgoing.body if message.channel == Channel.SMS else outgoing.text
+        found = sensitive.find_terms(
+            sensitive.visible_text(message.channel, body, subject), exempt=[context["clinic_name"]]
+        )
+        if found:
+            logger.warning("outbox %s blocked by the sensitive-terms guard: %s", message.pk, ", ".join(found))
+            settle(
+                MessageStatus.SKIPPED,
+                skip=Skip.SENSITIVE_TERM,
+                message="blocked: would show " + ", ".join(repr(term) for term in found),
+            )(message, now)
+            return None
+        record_deliveries(message, articles)
+        message.provider_call_started_at = now
+        # A fresh lease for the call itself, so recovery never mistakes a call in progress for a lost one.
+        message.lease_expires_at = timezone.now() + datetime.timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
+        message.attempts += 1
+        message.subject = subject
+        message.body = body
+        message.save(
+            update_fields=["provider_call_started_at", "lease_expires_at", "attempts", "subject", "body", "updated_at"]
+        )
+    return message, outgoing
+
+
+def decide(message, now):
+    """None when the message should go now; otherwise a function that records why not."""
+    campaign, consultation, contact = message.step.campaign, message.consultation, message.contact
+    if not campaign.active:
+        return defer_to(now + datetime.timedelta(seconds=settings.OUTREACH_TICK_SECONDS), "campaign paused")
+    if consultation is not None and not consultation_still_wants(message):
+        return settle(MessageStatus.CANCELLED, message="consultation cancelled, moved or reopened")
+    if now > message.not_after:
+        return settle(MessageStatus.EXPIRED, message="past its maximum lateness")
+    address = contact.address_for(message.channel)
+    if not address:
+        return settle(MessageStatus.SKIPPED, skip=Skip.NO_ADDRESS)
+    if message.channel == Channel.SMS and not contact.sms_reachable:
+        return settle(MessageStatus.SKIPPED, skip=Skip.UNREACHABLE)
+    if not ledger.has_consent(contact, message.channel, campaign.purpose):
+        return settle(MessageStatus.SKIPPED, skip=Skip.NO_CONSENT)
+    if Suppression.is_suppressed(message.channel, address):
+        return settle(MessageStatus.SKIPPED, skip=Skip.SUPPRESSED)
+    allowed = policy.next_allowed_moment(now, contact.zone, campaign.quiet_hours_start, campaign.quiet_hours_end)
+    if allowed > now:
+        if allowed > message.not_after:
+            return settle(MessageStatus.EXPIRED, message="quiet hours last past its maximum lateness")
+        # A little spread so a morning's deferred messages do not all leave in the same second.
+        return defer_to(allowed + datetime.timedelta(seconds=random.uniform(0, 120)), "deferred: quiet hours")
+    if policy.over_frequency_cap(message, now):
+        return settle(MessageStatus.SKIPPED, skip=Skip.FREQUENCY_CAP)
+    return None
+
+
+def consultation_still_wants(message):
+    consultation = message.consultation
+    if message.step.trigger == CampaignStep.Trigger.AFTER_COMPLETED:
+        return consultation.status == Consultation.Status.COMPLETED
+    return consultation.is_remindable and consultation.starts_at == message.consultation_starts_at
+
+
+def settle(status, *, skip="", message=""):
+    def write(row, now):
+        row.status = status
+        row.skip_reason = skip
+        row.error_message = message or (row.get_skip_reason_display() if skip else "")
+        row.lease_expires_at = None
+        row.save(update_fields=["status", "skip_reason", "error_message", "lease_expires_at", "updated_at"])
+        logger.info("outbox %s %s %s", row.pk, status, skip or message)
+
+    return write
+
+
+def defer_to(moment, reason):
+    def write(row, now):
+        row.status = MessageStatus.SCHEDULED
+        row.scheduled_for = min(moment, row.not_after)
+        row.error_message = reason
+        row.lease_expires_at = None
+        row.save(update_fields=["status", "scheduled_for", "error_message", "lease_expires_at", "updated_at"])
+
+    return write
+
+
+def _finish(message, **fields):
+    """Write an outcome only if the row is still the one this worker claimed (status sending)."""
+    fields["updated_at"] = timezone.now()
+    OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(**fields)
+    return fields.get("status")
+
+
+def record_sent(message, result):
+    now = timezone.now()
+    # A status callback may already have moved the row past `sent` (delivered): then only fill in what the API
+    # response told us, without stepping the status back.
+    OutboundMessage.objects.filter(pk=message.pk, provider_message_id="").update(
+        provider=result.provider, provider_message_id=result.message_id, sent_at=now, updated_at=now
+    )
+    return _finish(message, status=MessageStatus.SENT, lease_expires_at=None, error_code="", error_message="")
+
+
+def backoff_seconds(attempt):
+    base = settings.OUTREACH_RETRY_BASE_SECONDS * (2 ** max(0, attempt - 1))
+    capped = min(settings.OUTREACH_RETRY_MAX_SECONDS, base)
+    return random.uniform(capped / 2, capped)  # "equal jitter": spread retries, keep a floor
+
+
+def record_transient(message, exc):
+    now = timezone.now()
+    unknown = message.outcome_unknown_count + (1 if exc.outcome_unknown else 0)
+    retry_at = now + datetime.timedelta(seconds=exc.retry_after or backoff_seconds(message.attempts))
+    common = {
+        "error_code": exc.code,
+        "error_message": exc.reason,
+        "lease_expires_at": None,
+        "outcome_unknown_count": unknown,
+    }
+    if exc.outcome_unknown and unknown > 1:
+        common["error_message"] = "outcome unknown twice; not resent to avoid duplicates"
+        return _finish(message, status=MessageStatus.FAILED, failed_at=now, **common)
+    if message.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
+        return _finish(message, status=MessageStatus.FAILED, failed_at=now, **common)
+    if retry_at > message.not_after:
+        return _finish(message, status=MessageStatus.EXPIRED, **common)
+    logger.info("outbox %s transient error %s; retry at %s", message.pk, exc.code, retry_at.isoformat())
+    return _finish(
+        message, status=MessageStatus.SCHEDULED, scheduled_for=retry_at, provider_call_started_at=None, **common
+    )
+
+
+def record_permanent(message, exc):
+    now = timezone.now()
+    status = _finish(
+        message,
+        status=MessageStatus.FAILED,
+        failed_at=now,
+        error_code=exc.code,
+        error_message=exc.reason,
+        lease_expires_at=None,
+    )
+    contact = message.contact
+    if exc.opted_out:
+        ledger.opt_out(
+            contact,
+            message.channel,
+            ledger.Source.PROVIDER_EVENT,
+            reason=f"provider error {exc.code}: recipient opted out",
+        )
+    if exc.unreachable and message.channel == Channel.SMS:
+        Contact.objects.filter(pk=contact.pk).update(sms_reachable=False)
+    if exc.suppress:
+        address = contact.address_for(message.channel)
+        if address:
+            Suppression.add(message.channel, address, Suppression.Reason.PROVIDER_REFUSED)
+    logger.info("outbox %s failed permanently: %s", message.pk, exc.code)
+    return status

@@ -1,0 +1,51 @@
+"""Sending the double opt-in request for a topic subscription (transactional: sent at once, not via a campaign)."""
+
+import logging
+
+from django.template.loader import render_to_string
+
+from cms.clinic import get_clinic_settings
+from outreach.followups.subscriptions import confirmation_url, pending_request
+from outreach.models import Channel, Contact, Suppression
+from outreach.providers import get_provider
+from outreach.providers.base import OutgoingEmail, OutgoingSMS, SendError
+
+logger = logging.getLogger(__name__)
+
+
+def send(contact_id, channel):
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if contact is None or pending_request(contact, channel) is None:
+        return False
+    address = contact.address_for(channel)
+    if not address or Suppression.is_suppressed(channel, address):
+        logger.info("subscription confirmation for contact %s not sent: no usable %s address", contact_id, channel)
+        return False
+    clinic = get_clinic_settings()
+    provider = get_provider(channel)
+    try:
+        if channel == Channel.SMS:
+            provider.send_sms(
+                OutgoingSMS(
+                    to=address,
+                    body=f"{clinic.clinic_name}: reply YES to confirm you would like our occasional patient-education "
+                    f"texts. Reply STOP to opt out. {clinic.phone}",
+                    reference=f"confirm-{contact_id}",
+                )
+            )
+        else:
+            context = {"clinic": clinic, "confirm_url": confirmation_url(contact), "first_name": contact.first_name}
+            provider.send_email(
+                OutgoingEmail(
+                    to=address,
+                    subject=f"Please confirm your subscription to {clinic.clinic_name}",
+                    text=render_to_string("email/confirm_subscription.txt", context),
+                    html=render_to_string("email/confirm_subscription.html", context),
+                    reference=f"confirm-{contact_id}",
+                )
+            )
+    except SendError as exc:
+        logger.warning("subscription confirmation for contact %s failed: %s", contact_id, exc.code)
+        return False
+    logger.info("subscription confirmation sent to contact %s by %s", contact_id, channel)
+    return True

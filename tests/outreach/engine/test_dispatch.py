@@ -1,0 +1,125 @@
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from outreach.engine.dispatch import claim_due, dispatch, expire_overdue, recover_expired_leases
+from outreach.engine.planner import plan_due
+from outreach.models import Campaign, MessageStatus, OutboundMessage
+from tests.outreach.factories import make_campaign, make_consultation
+
+
+def plan_rows(count, **campaign):
+    make_campaign(**campaign)
+    for _ in range(count):
+        make_consultation(in_hours=23.9)  # the 24 h step was due 6 minutes ago
+    plan_due()
+    return list(OutboundMessage.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_claim_marks_due_rows_sending_with_a_lease():
+    ids = plan_rows(3)
+    claimed = claim_due()
+    assert sorted(claimed) == sorted(ids)
+    for row in OutboundMessage.objects.all():
+        assert row.status == MessageStatus.SENDING
+        assert row.lease_expires_at > timezone.now()
+    assert claim_due() == []
+
+
+@pytest.mark.django_db
+def test_rows_not_yet_due_or_of_paused_campaigns_are_not_claimed():
+    make_campaign()
+    make_consultation(in_hours=24.1)  # due in 6 minutes
+    plan_due()
+    assert claim_due() == []
+    assert claim_due(timezone.now() + datetime.timedelta(minutes=7)) != []
+
+    OutboundMessage.objects.update(status=MessageStatus.SCHEDULED)
+    Campaign.objects.update(active=False)
+    assert claim_due(timezone.now() + datetime.timedelta(minutes=7)) == []
+
+
+@pytest.mark.django_db
+def test_dispatch_enqueues_each_claimed_id_once():
+    ids = plan_rows(5)
+    enqueued = []
+    assert dispatch(enqueue=enqueued.append) == 5
+    assert sorted(enqueued) == sorted(ids)
+    assert dispatch(enqueue=enqueued.append) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_dispatchers_never_claim_the_same_row():
+    ids = plan_rows(60)
+    results, barrier = [], threading.Barrier(4)
+
+    def racer():
+        try:
+            barrier.wait()
+            claimed = []
+            while batch := claim_due(limit=7):
+                claimed.extend(batch)
+            results.append(claimed)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=racer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = [message_id for claimed in results for message_id in claimed]
+    assert len(everything) == len(set(everything)) == len(ids)
+
+
+@pytest.mark.django_db
+def test_a_lease_that_expired_before_the_provider_call_goes_back_to_scheduled():
+    plan_rows(1)
+    claim_due()
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert recover_expired_leases(later) == 1
+    row = OutboundMessage.objects.get()
+    assert row.status == MessageStatus.SCHEDULED
+    assert row.outcome_unknown_count == 0
+
+
+@pytest.mark.django_db
+def test_an_unknown_outcome_is_resent_once_then_failed():
+    plan_rows(1)
+    moment = timezone.now()
+    for expected_status in (MessageStatus.SCHEDULED, MessageStatus.FAILED):
+        assert claim_due(moment)
+        OutboundMessage.objects.update(provider_call_started_at=moment)  # the worker died mid-call
+        moment += datetime.timedelta(hours=1)
+        recover_expired_leases(moment)
+        row = OutboundMessage.objects.get()
+        assert row.status == expected_status
+        assert row.error_code == "outcome_unknown"
+    assert row.outcome_unknown_count == 1
+
+
+@pytest.mark.django_db
+def test_rows_past_their_lateness_expire():
+    plan_rows(1)
+    row = OutboundMessage.objects.get()
+    assert expire_overdue(row.not_after + datetime.timedelta(seconds=1)) == 1
+    row.refresh_from_db()
+    assert row.status == MessageStatus.EXPIRED
+
+
+@pytest.mark.django_db
+def test_a_task_that_waited_past_its_lease_does_not_send_and_recovery_hands_the_row_out_again():
+    from outreach.engine.sending import send_message
+
+    plan_rows(1)
+    [message_id] = claim_due()
+    OutboundMessage.objects.update(lease_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert send_message(message_id) is None
+    row = OutboundMessage.objects.get()
+    assert row.provider_call_started_at is None and row.attempts == 0
+    recover_expired_leases()
+    assert OutboundMessage.objects.get().status == MessageStatus.SCHEDULED

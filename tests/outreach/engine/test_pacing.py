@@ -1,0 +1,84 @@
+import threading
+
+import pytest
+import redis
+from django.conf import settings
+from django.test import override_settings
+
+from outreach.engine import pacing
+from outreach.engine.dispatch import claim_due, dispatch
+from outreach.engine.planner import plan_due
+from outreach.engine.sending import send_message
+from outreach.models import OutboundMessage
+from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from tests.support.engine import daytime_zone
+
+
+@pytest.fixture(autouse=True)
+def fresh_pacer():
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(*client.keys(f"{settings.CACHES['default']['KEY_PREFIX']}:pace:*") or ["none"])
+    yield
+
+
+@override_settings(OUTREACH_SMS_RATE_PER_SECOND=10)
+def test_reserved_slots_are_spaced_one_interval_apart():
+    import time
+
+    slots = []
+    for _ in range(20):
+        asked = time.time()
+        slots.append(asked + pacing.reserve_slot("sms"))
+    gaps = [later - earlier for earlier, later in zip(slots, slots[1:], strict=False)]
+    assert all(0.100 <= gap <= 0.106 for gap in gaps), gaps
+
+
+@override_settings(OUTREACH_SMS_RATE_PER_SECOND=5)
+def test_the_window_admits_at_most_the_rate_per_second():
+    assert [pacing.admit("sms") for _ in range(5)] == [0.0] * 5
+    wait = pacing.admit("sms")
+    assert 0.9 < wait <= 1.01
+
+
+def test_unpaced_channel_never_waits():
+    assert pacing.reserve_slot("email") == 0.0
+
+
+@pytest.mark.django_db
+@override_settings(OUTREACH_SMS_RATE_PER_SECOND=5, OUTREACH_TICK_SECONDS=2)
+def test_a_tick_hands_out_only_what_the_pacer_can_send_before_the_next_tick():
+    make_campaign(sms_per_day=50)
+    for _ in range(25):
+        make_consultation(make_contact(time_zone=daytime_zone()), in_hours=23.95)
+    plan_due()
+    assert dispatch(enqueue=lambda _id: None) == 10  # 5/s x 2 s
+    assert dispatch(enqueue=lambda _id: None) == 0  # still ten in flight
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(OUTREACH_SMS_RATE_PER_SECOND=8)
+def test_concurrent_workers_never_exceed_the_rate_in_any_one_second_window(twilio_settings):
+    make_campaign(sms_per_day=50)
+    for _ in range(20):
+        make_consultation(make_contact(time_zone=daytime_zone()), in_hours=23.95)
+    plan_due()
+    ids = claim_due(limit=100)
+    from django.db import connection
+
+    def worker(chunk):
+        try:
+            for message_id in chunk:
+                send_message(message_id)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(ids[i::5],)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times = sorted(message.received_at for message in twilio_settings.messages)
+    assert len(times) == 20 == OutboundMessage.objects.filter(status="sent").count()
+    for index, start in enumerate(times):
+        in_window = [t for t in times[index:] if t < start + 1.0]
+        assert len(in_window) <= 8
