@@ -42,7 +42,7 @@ from wagtail_headless_preview.models import HeadlessPreviewMixin
 from cms.frontend import absolute_media_url, frontend_url, site_root_paths
 from cms.images import RENDITION_SPECS, images_with_renditions
 from cms.models import ArticlePage, ClinicSettings, ServicePage, Topic
-from cms.serializers import FrontendPathField, FrontendUrlField, ImageAltField, ImageRenditionsField, TopicPagesField
+from cms.serializers import FrontendPathField, FrontendUrlField, ImageAltField, ImageRenditionsField, page_link
 from cms.visibility import public_pages_in_site
 
 
@@ -57,6 +57,25 @@ def public_pages_for(request, queryset=None):
     except ValueError as exc:
         raise BadRequestError(str(exc)) from exc
     return public_pages_in_site(site, queryset)
+
+
+class TopicPagesField(serializers.Field):
+    """A topic's public articles and services, newest first."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, topic):
+        base = self.context["base_queryset"]
+        pages = []
+        for model in (ArticlePage, ServicePage):
+            pages.extend(
+                model.objects.filter(topics=topic, pk__in=base.values("pk")).only(
+                    "id", "title", "url_path", "first_published_at"
+                )
+            )
+        pages.sort(key=lambda page: page.first_published_at.timestamp() if page.first_published_at else 0, reverse=True)
+        return [page_link(page, self.context) for page in pages]
 
 
 class CmsPageParentField(PageParentField):

@@ -91,24 +91,3 @@ class PageLinksField(Field):
     def to_representation(self, pages):
         visible = public_page_ids(self.context)
         return [page_link(page, self.context) for page in pages if page.pk in visible]
-
-
-class TopicPagesField(Field):
-    """A topic's public articles and services, newest first."""
-
-    def get_attribute(self, instance):
-        return instance
-
-    def to_representation(self, topic):
-        from cms.models import ArticlePage, ServicePage
-
-        base = self.context["base_queryset"]
-        pages = []
-        for model in (ArticlePage, ServicePage):
-            pages.extend(
-                model.objects.filter(topics=topic, pk__in=base.values("pk")).only(
-                    "id", "title", "url_path", "first_published_at"
-                )
-            )
-        pages.sort(key=lambda page: page.first_published_at.timestamp() if page.first_published_at else 0, reverse=True)
-        return [page_link(page, self.context) for page in pages]

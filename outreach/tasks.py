@@ -39,6 +39,17 @@ def send_subscription_confirmation(contact_id, channel):
 @shared_task(ignore_result=True)
 def alert_staff_task(inbound_id, audience):
     """Email staff (or on-call) that a reply needs them; the email holds no patient details."""
-    from outreach.conversations.inbound import alert_staff
+    from outreach.conversations.alerts import alert_staff
 
     alert_staff(inbound_id, audience)
+
+
+def enqueue_staff_alert(inbound_id, audience):
+    """Queue a staff alert; when the broker is down, send it inline rather than not at all."""
+    try:
+        alert_staff_task.delay(inbound_id, audience)
+    except Exception:  # noqa: BLE001 - any broker failure: the alert must still go out
+        from outreach.conversations.alerts import alert_staff
+
+        logger.warning("inbound %s: broker unavailable, sending the %s alert inline", inbound_id, audience)
+        alert_staff(inbound_id, audience)

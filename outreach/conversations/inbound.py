@@ -8,9 +8,8 @@ second one a no-op with no second reply.
 Unknown numbers: the message is kept with no contact (none is invented). Only STOP and HELP are answered, and a
 possible crisis: a person in danger gets the 988 Lifeline whoever they are, and the on-call clinician is told.
 
-Staff alerts are emails without patient details (no name, number or message text): they say what happened and
-link to the admin. They are sent after the transaction commits, and a failure to send one is logged, never
-allowed to lose the patient's reply.
+Staff alerts (outreach.conversations.alerts) go out by a task after the transaction commits, so a slow email API
+never delays the reply.
 """
 
 import logging
@@ -18,22 +17,16 @@ from dataclasses import dataclass
 from functools import partial
 
 import phonenumbers
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cms.clinic import get_clinic_settings
+from outreach import tasks
 from outreach.conversations import crisis, keywords
 from outreach.models import Contact, InboundMessage
 
 logger = logging.getLogger(__name__)
 Kind = InboundMessage.Kind
-
-# Where staff alerts point: the message in the admin inbox (outreach.admin) when it is installed, else the admin.
-ADMIN_INBOX_VIEW = "outreach_inbox:inspect"
-ADMIN_HOME_PATH = "/admin/"
 
 
 @dataclass(frozen=True)
@@ -104,7 +97,7 @@ def handle_inbound(sms, now=None):
         inbound.save()
         if outcome.alert:
             # A task, so a slow email API never delays the patient's TwiML reply (Twilio waits 15 s at most).
-            transaction.on_commit(partial(enqueue_alert, inbound.pk, outcome.alert))
+            transaction.on_commit(partial(tasks.enqueue_staff_alert, inbound.pk, outcome.alert))
     logger.info(
         "inbound %s: kind=%s contact=%s replied=%s",
         inbound.pk,
@@ -113,61 +106,3 @@ def handle_inbound(sms, now=None):
         bool(outcome.reply),
     )
     return outcome.reply
-
-
-def admin_link(inbound_id):
-    try:
-        path = reverse(ADMIN_INBOX_VIEW, args=[inbound_id])
-    except NoReverseMatch:
-        path = ADMIN_HOME_PATH
-    return f"{settings.PUBLIC_BASE_URL}{path}"
-
-
-def alert_email(inbound, audience):
-    """(recipient, subject, body) for a staff alert. Deliberately free of patient details."""
-    received = inbound.received_at.strftime("%Y-%m-%d %H:%M UTC")
-    if audience == "oncall":
-        return (
-            settings.OUTREACH_ONCALL_EMAIL,
-            f"URGENT: possible crisis reply (inbound message {inbound.pk})",
-            f"A text received at {received} suggests the sender may be in crisis (inbound message {inbound.pk}, "
-            f"{'a known patient' if inbound.contact_id else 'an unknown number'}).\n\n"
-            "The sender was sent the 988 Suicide & Crisis Lifeline and the clinic's phone number automatically.\n"
-            "Please read the message and contact the patient now.\n\n"
-            f"Open the admin: {admin_link(inbound.pk)}\n\n"
-            "This email deliberately contains no patient details.",
-        )
-    consultation = f", consultation {inbound.consultation_id}" if inbound.consultation_id else ""
-    return (
-        settings.OUTREACH_STAFF_EMAIL,
-        f"Reschedule requested (inbound message {inbound.pk})",
-        f"A patient asked by text at {received} to reschedule a visit (inbound message {inbound.pk}{consultation}).\n"
-        "The visit is marked 'reschedule requested' and its pending reminders were cancelled.\n"
-        "Please contact the patient to find a new time.\n\n"
-        f"Open the admin: {admin_link(inbound.pk)}\n\n"
-        "This email deliberately contains no patient details.",
-    )
-
-
-def alert_staff(inbound_id, audience):
-    inbound = InboundMessage.objects.filter(pk=inbound_id).first()
-    if inbound is None:
-        return
-    recipient, subject, body = alert_email(inbound, audience)
-    if not recipient:
-        logger.error("inbound %s: no address configured for the %s alert", inbound_id, audience)
-        return
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False)
-    except Exception:  # noqa: BLE001 - the patient's reply must still go out; the inbox still shows the message
-        logger.exception("inbound %s: the %s alert email could not be sent", inbound_id, audience)
-
-
-def enqueue_alert(inbound_id, audience):
-    from outreach.tasks import alert_staff_task
-
-    try:
-        alert_staff_task.delay(inbound_id, audience)
-    except Exception:  # noqa: BLE001 - the broker is down: alert inline rather than not at all
-        logger.warning("inbound %s: broker unavailable, sending the %s alert inline", inbound_id, audience)
-        alert_staff(inbound_id, audience)

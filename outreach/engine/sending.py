@@ -16,9 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from outreach.consent import ledger
-from outreach.engine import pacing, policy, sensitive
+from outreach.engine import pacing, policy, sensitive, step_content
 from outreach.engine.composer import build_context, compose
-from outreach.followups.articles import article_context, articles_for, record_deliveries
 from outreach.models import CampaignStep, Channel, Consultation, Contact, MessageStatus, OutboundMessage, Suppression
 from outreach.providers import get_provider
 from outreach.providers.base import PermanentSendError, TransientSendError
@@ -74,15 +73,11 @@ def prepare(message_id, now=None):
         if verdict is not None:
             verdict(message, now)
             return None
-        articles = []
-        if message.step.trigger != CampaignStep.Trigger.BEFORE_START:
-            articles = articles_for(message)
-            if not articles:
-                settle(MessageStatus.SKIPPED, skip=Skip.NO_ARTICLES)(message, now)
-                return None
-        context = build_context(
-            contact, message.consultation, extra=article_context(articles, message.step.campaign, message.channel)
-        )
+        content = step_content.for_message(message)
+        if content is None:
+            settle(MessageStatus.SKIPPED, skip=Skip.NO_ARTICLES)(message, now)
+            return None
+        context = build_context(contact, message.consultation, extra=content.context)
         validity = int((message.not_after - now).total_seconds())
         outgoing = compose(
             message.step,
@@ -105,7 +100,7 @@ def prepare(message_id, now=None):
                 message="blocked: would show " + ", ".join(repr(term) for term in found),
             )(message, now)
             return None
-        record_deliveries(message, articles)
+        content.record()
         message.provider_call_started_at = now
         # A fresh lease for the call itself, so recovery never mistakes a call in progress for a lost one.
         message.lease_expires_at = timezone.now() + datetime.timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from outreach.engine.sms_segments import segment_count
+from outreach.models.choices import Purpose
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 STRAY_BRACES = re.compile(r"\{\{|\}\}")
@@ -87,10 +88,12 @@ def template_errors(template):
     return errors
 
 
-def validate_step(step):
-    """Raise ValidationError naming each field whose template is broken; called from CampaignStep.clean()."""
-    from outreach.models import Purpose
+def validate_step(step, purpose=None):
+    """Raise ValidationError naming each field whose template is broken; called from CampaignStep.clean().
 
+    `purpose` is the campaign's (care texts have more rules); by default the step's saved campaign's."""
+    if purpose is None and step.campaign_id:
+        purpose = step.campaign.purpose
     errors = {}
 
     def add(field, message):
@@ -108,7 +111,7 @@ def validate_step(step):
             segments = segment_count(sample)
             if segments > SMS_MAX_SEGMENTS:
                 add("sms_body", f"With sample values this text is {segments} segments; keep it to {SMS_MAX_SEGMENTS}.")
-            if step.campaign_id and step.campaign.purpose == Purpose.CARE:
+            if purpose == Purpose.CARE:
                 used = variables_in(step.sms_body)
                 missing = [name for name in ("clinic_name", "clinic_phone") if name not in used]
                 if missing:

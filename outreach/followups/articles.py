@@ -18,6 +18,7 @@ from cms.frontend import frontend_url
 from cms.images import image_api_representation
 from cms.models import ArticlePage
 from cms.visibility import public_pages
+from outreach.engine.step_content import Content
 from outreach.models import ArticleAnnouncement, ArticleDelivery, CampaignStep
 
 MAX_ARTICLES = 3
@@ -109,3 +110,15 @@ def article_context(articles, campaign, channel):
     text = "\n\n".join(f"{card['title']}\n{card['url']}" for card in cards)
     html = render_to_string("email/article_cards.html", {"cards": cards})
     return {"article_links": text, "article_links_html": mark_safe(html)}  # noqa: S308 - our own template
+
+
+def message_content(message):
+    """The engine's content provider for follow-up and digest steps (outreach.engine.step_content): the articles the
+    row carries, or None when no live article is left to send."""
+    articles = articles_for(message)
+    if not articles:
+        return None
+    return Content(
+        context=article_context(articles, message.step.campaign, message.channel),
+        record=lambda: record_deliveries(message, articles),
+    )

@@ -89,4 +89,4 @@ class CampaignStep(models.Model):
     def clean(self):
         from outreach.engine.templating import validate_step
 
-        validate_step(self)
+        validate_step(self, purpose=self.campaign.purpose if self.campaign_id else None)

@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from outreach.consent import ledger as consent
+from outreach.conversations.alerts import admin_link
 from outreach.conversations.crisis import is_crisis, normalise
-from outreach.conversations.inbound import admin_link
 from outreach.models import Channel, InboundMessage, Purpose
 from tests.fixtures.loaders import PUBLIC_BASE_URL, TWILIO_TOKEN, post_twilio, twilio_form
 from tests.outreach.factories import make_contact
@@ -204,7 +204,7 @@ def test_an_unknown_number_in_crisis_is_answered_and_on_call_is_told(
 def test_the_reply_still_goes_out_if_the_alert_email_fails(
     client, configured, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.outreach.test_crisis.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = "tests.outreach.conversations.test_crisis.BrokenEmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
         twiml, inbound = send(client, "I want to die", "+12035550197")
     assert "988" in twiml and inbound.urgent
