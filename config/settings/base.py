@@ -241,6 +241,7 @@ CMS_API_CACHE_SECONDS = env_int("CMS_API_CACHE_SECONDS", 300, minimum=0, maximum
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",  # unreadable bodies name the field "body"
 }
 
 # Outbound messaging providers. "console" logs each message and records it in the outbox, nothing leaves.

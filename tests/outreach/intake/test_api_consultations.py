@@ -271,6 +271,16 @@ def test_errors_do_not_echo_the_values_sent(api, overrides):
 
 
 @pytest.mark.parametrize(
+    "payload", ['{"external_id": Infinity}', '{"external_id": "BK-1",', "[" * 100_000 + "]" * 100_000]
+)
+def test_an_unreadable_body_is_a_400_naming_the_body(api, payload):
+    response = post(api, payload)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["body"] and db_counts() == NOTHING
+
+
+@pytest.mark.parametrize(
     "payload",
     [
         '{"external_id": "BK-1",',
