@@ -77,9 +77,21 @@ def connection_error(exc):
     return TransientSendError("connection_dropped", "the connection dropped mid-request", outcome_unknown=True)
 
 
+class LookupUnavailable(Exception):
+    """The provider could not say whether it holds a message (it is down, or has no look-up)."""
+
+
 class Provider:
     def warm(self):
         """Build clients and connection pools now, so the send itself is only the request (pacing relies on it)."""
+
+    def find_accepted(self, message, since) -> SendResult | None:
+        """Did the provider accept `message` (an OutgoingSMS/OutgoingEmail, same `reference` and recipient) at or
+        after `since` (an aware datetime)? The SendResult of the message it holds, or None when it holds none.
+        Asked before resending a message whose earlier attempt had an ambiguous outcome (the request left and the
+        answer was a 500/502/504, a timeout or a dropped connection), so it is adopted rather than sent twice.
+        Raises LookupUnavailable when the provider cannot answer."""
+        raise LookupUnavailable(f"{self.name} has no message look-up")
 
 
 class SMSProvider(Provider):
