@@ -106,3 +106,14 @@ class EmailProvider(Provider):
 
     def send_email(self, message: OutgoingEmail) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def send_email_batch(self, messages: list[OutgoingEmail]) -> list[SendResult | SendError]:
+        """Send several messages at once; one result or error per message, in order. Adapters whose provider has a
+        batch API (Postmark's batch endpoint, Mailgun's batch sending) override this with one request."""
+        results = []
+        for message in messages:
+            try:
+                results.append(self.send_email(message))
+            except SendError as exc:
+                results.append(exc)
+        return results
