@@ -1,11 +1,19 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.fakes.pytest_plugin", "tests.support.browser"]
+
+# Property tests draw the same examples on every run by default, so `make test` and CI cannot pass or fail by luck;
+# HYPOTHESIS_PROFILE=explore draws new ones each run (and keeps failures in .hypothesis/ to replay).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_sessionstart(session):
