@@ -4,7 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# As config/wsgi.py: no DJANGO_SETTINGS_MODULE means production, never the development settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("clinic")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -97,3 +97,15 @@ def env_database(name, default):
         # Workers and the web process share the file: wait for a lock instead of failing at once.
         config.setdefault("OPTIONS", {})["timeout"] = 20
     return config
+
+
+def require_env(needed):
+    """Stop with one error naming every variable of `needed` ({name: what it holds}) that is unset or blank.
+
+    One error for all of them, so a first deployment learns everything that is missing in one try.
+    """
+    missing = [f"  {name}: {meaning}" for name, meaning in needed.items() if _raw(name, None) is None]
+    if missing:
+        raise ImproperlyConfigured(
+            "These environment variables must be set (README, Deploying):\n" + "\n".join(missing)
+        )

@@ -1,5 +1,6 @@
 """The configuration contract: malformed values fail at start naming the variable; production is deploy-clean."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -74,12 +75,64 @@ def test_a_malformed_variable_stops_the_process_at_start():
     assert "ImproperlyConfigured: OUTREACH_TICK_SECONDS must be an integer" in result.stderr
 
 
-def test_production_requires_a_secret_key():
-    environment = dict(PRODUCTION_ENV)
-    environment.pop("SECRET_KEY")
-    result = run_manage("check", **environment)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def run_entry_point(module, **env_overrides):
+    """Import a process entry point (config.wsgi, config.asgi, celery_app) in a fresh interpreter, as gunicorn,
+    uvicorn or celery would, with DJANGO_SETTINGS_MODULE unset."""
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE" and not k.startswith("DJANGO_ALLOW_ASYNC")
+    }
+    environment.update(env_overrides)
+    code = f"import {module}, django.conf; print('settings:', django.conf.settings.SETTINGS_MODULE)"
+    if module == "celery_app":
+        code = "import celery_app, django; django.setup(); print('settings:', django.conf.settings.SETTINGS_MODULE)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def required_in_production():
+    """The names in production.py's REQUIRED (read from the source: importing it here would raise)."""
+    tree = ast.parse((ROOT / "config" / "settings" / "production.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "REQUIRED":
+            return [key.value for key in node.value.keys]
+    raise AssertionError("production.py has no REQUIRED")
+
+
+def test_production_names_every_missing_required_variable_in_one_error():
+    REQUIRED = required_in_production()  # noqa: N806
+    assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL"} <= set(REQUIRED)
+    for missing in (["SECRET_KEY"], ["DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL"], list(REQUIRED)):
+        environment = {k: v for k, v in PRODUCTION_ENV.items() if k not in missing}
+        result = run_manage("check", **environment)
+        assert result.returncode != 0
+        assert "These environment variables must be set" in result.stderr
+        named = {name for name in REQUIRED if f"  {name}: " in result.stderr}
+        assert named == set(missing), result.stderr[-2000:]
+
+
+def test_a_blank_required_variable_counts_as_missing():
+    result = run_manage("check", **{**PRODUCTION_ENV, "ALLOWED_HOSTS": "  "})
+    assert result.returncode != 0 and "  ALLOWED_HOSTS: " in result.stderr
+
+
+def test_production_refuses_sqlite():
+    result = run_manage("check", **{**PRODUCTION_ENV, "DATABASE_URL": "sqlite:///var/prod.sqlite3"})
+    assert result.returncode != 0 and "DATABASE_URL must be a postgres:// URL in production" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi", "celery_app"])
+def test_entry_points_without_a_settings_module_use_production_and_refuse_to_start(module):
+    refused = run_entry_point(module)
+    assert refused.returncode != 0
+    assert "These environment variables must be set" in refused.stderr and "  SECRET_KEY: " in refused.stderr
+    assert "config.settings.dev" not in refused.stdout
+
+    started = run_entry_point(module, **{k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"})
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert "settings: config.settings.production" in started.stdout
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
