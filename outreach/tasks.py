@@ -4,10 +4,13 @@ import logging
 
 from celery import shared_task
 
+from config.periodic import exclusive
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
+@exclusive("outreach-tick")  # one tick at a time, whatever the number of beats (config/periodic.py)
 def tick():
     """Beat's heartbeat for outreach: recover stale leases, expire, plan, then dispatch what is due."""
     from outreach.engine import dispatch, planner
