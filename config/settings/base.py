@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.env import (
     env_bool,
     env_choice,
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "log_request_id.middleware.RequestIDMiddleware",  # an id per request, in every log line and X-Request-ID
+    "config.metrics.WebhookMetricsMiddleware",  # outermost but one, so it counts 413s and 403s too
     "config.middleware.RequestSizeLimitMiddleware",  # 413 before a body over the limit is read (config/middleware.py)
     "config.middleware.QueryGuardMiddleware",  # 400 for NUL bytes and out-of-range paging (config/middleware.py)
     "django.middleware.security.SecurityMiddleware",
@@ -202,6 +206,8 @@ OUTREACH_TICK_SECONDS = env_int("OUTREACH_TICK_SECONDS", 30, minimum=1, maximum=
 CELERY_BEAT_SCHEDULE = {
     "outreach-tick": {"task": "outreach.tasks.tick", "schedule": float(OUTREACH_TICK_SECONDS)},
     "wagtail-publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 60.0},
+    # Daily at 03:17 UTC (off the hour, when clinics are closed): config/tasks.py, README "Retention".
+    "retention": {"task": "config.tasks.retention", "schedule": crontab(hour=3, minute=17)},
 }
 
 # Wagtail's own background tasks (search index and reference index updates, file deletion) run through
@@ -300,11 +306,41 @@ OUTREACH_SUBSCRIBE_PER_ADDRESS_HOUR = env_int("OUTREACH_SUBSCRIBE_PER_ADDRESS_HO
 # Keyed hashes of suppressed addresses. Keep it stable: changing it forgets every suppression.
 SUPPRESSION_HASH_KEY = env_str("SUPPRESSION_HASH_KEY")
 
+# Retention (config/tasks.py, run daily by beat; README "Retention"). The consent ledger is never purged.
+RETENTION_MESSAGE_BODY_DAYS = env_int("RETENTION_MESSAGE_BODY_DAYS", 90, minimum=1)
+RETENTION_INBOUND_DAYS = env_int("RETENTION_INBOUND_DAYS", 90, minimum=1)
+RETENTION_DELIVERY_EVENT_DAYS = env_int("RETENTION_DELIVERY_EVENT_DAYS", 180, minimum=1)
+RETENTION_LOGIN_ATTEMPT_DAYS = env_int("RETENTION_LOGIN_ATTEMPT_DAYS", 90, minimum=1)
+
+# Monitoring (README "Monitoring"). /metrics answers only a bearer of METRICS_TOKEN (404 while unset); /healthz
+# calls beat stale when the outreach tick has not finished for this long.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(300, 5 * OUTREACH_TICK_SECONDS), minimum=10)
+
+# Logging: plain lines, or one JSON object per line with LOG_FORMAT=json. Every line carries the request id
+# (django-log-request-id; also sent back as X-Request-ID) and passes config.logs.RedactFilter, which removes the
+# signed tokens of link paths and query strings. https://github.com/dabapps/django-log-request-id
+LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+LOG_USER_ATTRIBUTE = None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
+        "redact": {"()": "config.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -312,3 +348,12 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},  # one INFO line per Wagtail index update
     },
 }
+
+# Error reports to Sentry, only when SENTRY_DSN is set; events are scrubbed of personal data and tokens before they
+# leave (config/sentry.py). https://docs.sentry.io/platforms/python/integrations/django/
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+if SENTRY_DSN:
+    from config.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, SENTRY_ENVIRONMENT)

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.clinic import get_clinic_settings
-from outreach import tasks
+from outreach import metrics, tasks
 from outreach.conversations import crisis, keywords
 from outreach.models import Contact, InboundMessage
 
@@ -95,6 +95,8 @@ def handle_inbound(sms, now=None):
         inbound.reply_sent = outcome.reply
         inbound.handled_at = now if outcome.handled else None
         inbound.save()
+        if outcome.kind == Kind.CRISIS:
+            metrics.crisis_alert()
         if outcome.alert:
             # A task, so a slow email API never delays the patient's TwiML reply (Twilio waits 15 s at most).
             transaction.on_commit(partial(tasks.enqueue_staff_alert, inbound.pk, outcome.alert))

@@ -33,6 +33,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from outreach import metrics
 from outreach.consent.preferences import opt_out_everywhere
 from outreach.models import (
     Channel,
@@ -203,6 +204,7 @@ def apply_report(report, now=None):
                 )
         except IntegrityError:
             logger.info("%s %s report already applied", report.provider, report.event)
+            metrics.delivery_report(report.provider, "duplicate")
             return None
         row = find_row(report)
         changed = transition(row, report, now) if row is not None else False
@@ -211,6 +213,7 @@ def apply_report(report, now=None):
             event.message = row
             event.applied = changed
             event.save(update_fields=["message", "applied"])
+    metrics.delivery_report(report.provider, "unmatched" if row is None else "applied" if changed else "unchanged")
     logger.info(
         "%s %s report for outbox %s: %s",
         report.provider,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from outreach import metrics
 from outreach.consent import ledger
 from outreach.engine import pacing, policy, sensitive, step_content
 from outreach.engine.composer import build_context, compose
@@ -43,9 +44,12 @@ def send_message(message_id, now=None):
         else:
             result = provider.send_email(outgoing)
     except TransientSendError as exc:
+        metrics.send_error(message.channel, exc.code, "transient")
         return record_transient(message, exc)
     except PermanentSendError as exc:
+        metrics.send_error(message.channel, exc.code, "permanent")
         return record_permanent(message, exc)
+    metrics.sent(message.channel, result.provider)
     return record_sent(message, result)
 
 
