@@ -424,7 +424,8 @@ def gunicorn(config, env_extra=None, port=None):
 
         def healthy():
             try:
-                with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+                # /livez: gunicorn answers (/healthz also wants beat and workers, which a web benchmark has not).
+                with urllib.request.urlopen(base_url + "/livez", timeout=2) as response:
                     return response.status == 200
             except OSError:
                 return False

@@ -26,9 +26,9 @@ pytestmark = [pytest.mark.chaos, pytest.mark.worker, pytest.mark.django_db(trans
 BATCH = 5
 
 
-def healthz(port):
+def healthz(port, path="/healthz"):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -76,7 +76,8 @@ def web(proxy, tmp_path):
         start_new_session=True,
     )
     try:
-        wait_until(lambda: healthz(port) == 200, timeout=30, message="gunicorn answering")
+        # /livez: the worker and beat start later, and /healthz wants them too.
+        wait_until(lambda: healthz(port, "/livez") == 200, timeout=30, message="gunicorn answering")
         yield port, process
     finally:
         stop_process(process)
