@@ -90,7 +90,10 @@ def healthz(request):
         "workers": ("ok" if workers_answer() else "none answering") if redis_ok else "unknown",
     }
     healthy = all(value == "ok" for value in parts.values())
-    return JsonResponse({**parts, "last_tick": last_tick}, status=200 if healthy else 503)
+    response = JsonResponse({**parts, "last_tick": last_tick}, status=200 if healthy else 503)
+    # A 503 here is the answer to the question, not a server error: Django would log one ERROR line per poll.
+    response._has_been_logged = True
+    return response
 
 
 @never_cache

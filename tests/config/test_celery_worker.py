@@ -2,7 +2,7 @@
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from celery_app import app
 from cms.tasks import publish_scheduled
@@ -22,7 +22,8 @@ def test_celery_is_configured_for_safe_delivery():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_publishes_a_scheduled_page(tmp_path):
-    # Transactional tests that ran before may have flushed the tree the migrations made.
+    # Transactional tests that ran before may have flushed the locale and the tree the migrations made.
+    Locale.objects.get_or_create(language_code="en")
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     page = root.add_child(instance=Page(title="Scheduled notice", slug="scheduled-notice", live=False))
     revision = page.save_revision(approved_go_live_at=timezone.now() - timezone.timedelta(minutes=1))

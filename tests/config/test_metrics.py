@@ -8,8 +8,8 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import periodic
-from outreach.models import InboundMessage, MessageStatus, OutboundMessage
-from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from outreach.models import InboundMessage, MessageStatus
+from tests.outreach.factories import make_campaign, make_consultation, make_contact, sent_sms_row
 from tests.support.engine import daytime_zone, plan_and_send
 
 pytestmark = pytest.mark.django_db
@@ -44,22 +44,11 @@ def test_metrics_are_off_without_a_token_and_refuse_a_wrong_one(client):
 
 @override_settings(METRICS_TOKEN=TOKEN)
 def test_outbox_gauges_come_from_the_database(client):
-    step = make_campaign().steps.first()
     now = timezone.now()
 
     def row(status, channel="sms", due_minutes_ago=0):
-        consultation = make_consultation()
-        return OutboundMessage.objects.create(
-            step=step,
-            consultation=consultation,
-            consultation_starts_at=consultation.starts_at,
-            contact=consultation.contact,
-            channel=channel,
-            status=status,
-            due_at=now,
-            scheduled_for=now - datetime.timedelta(minutes=due_minutes_ago),
-            not_after=now + datetime.timedelta(hours=1),
-        )
+        scheduled_for = now - datetime.timedelta(minutes=due_minutes_ago)
+        return sent_sms_row(status=status, channel=channel, scheduled_for=scheduled_for)
 
     row(MessageStatus.SENT), row(MessageStatus.SENT), row(MessageStatus.FAILED, "email")
     row(MessageStatus.SCHEDULED, due_minutes_ago=10), row(MessageStatus.SCHEDULED, due_minutes_ago=-60)

@@ -15,7 +15,7 @@ from outreach.models import MessageStatus, OutboundMessage
 from tests.outreach.factories import make_campaign, make_consultation, make_contact
 from tests.support import processes as support
 from tests.support.engine import daytime_zone
-from tests.support.processes import celery_process, engine_env, wait_until
+from tests.support.processes import engine_env, engine_processes, wait_until
 
 
 @pytest.fixture
@@ -126,38 +126,8 @@ def test_a_second_beat_is_harmless(fake_twilio, tmp_path, other_session):
         for _ in range(6)
     }
 
-    env = engine_env(fake_twilio)
-    processes = [
-        celery_process(
-            "worker",
-            "--pool",
-            "threads",
-            "--concurrency",
-            "4",
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            f"w{i}@%h",
-            log_path=tmp_path / f"worker{i}.log",
-            **env,
-        )
-        for i in range(2)
-    ] + [
-        celery_process(
-            "beat",
-            "--loglevel",
-            "INFO",
-            "--schedule",
-            str(tmp_path / f"beat{i}"),
-            log_path=tmp_path / f"beat{i}.log",
-            **env,
-        )
-        for i in range(2)
-    ]
     hold(other_session, "outreach-tick")
-    try:
-        for process in processes:
-            process.__enter__()
+    with engine_processes(tmp_path, engine_env(fake_twilio), workers=2, beats=2):
 
         def logs(prefix):
             return "".join(path.read_text(errors="replace") for path in tmp_path.glob(f"{prefix}*.log"))
@@ -176,6 +146,3 @@ def test_a_second_beat_is_harmless(fake_twilio, tmp_path, other_session):
         time.sleep(3)  # more ticks from both beats: nothing more goes out
         per_recipient = collections.Counter(message.fields["To"] for message in fake_twilio.messages)
         assert set(per_recipient) == phones and set(per_recipient.values()) == {1}
-    finally:
-        for process in reversed(processes):
-            process.__exit__(None, None, None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from config.tasks import retention
 from outreach.models import ConsentRecord, DeliveryEvent, InboundMessage, MessageStatus, OutboundMessage
-from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from tests.outreach.factories import make_contact, sent_sms_row
 
 pytestmark = pytest.mark.django_db
 
@@ -22,21 +22,7 @@ def days_ago(days):
 
 
 def outbound(contact, created_days_ago, status=MessageStatus.SENT):
-    step = make_campaign().steps.first()
-    consultation = make_consultation(contact)
-    row = OutboundMessage.objects.create(
-        step=step,
-        consultation=consultation,
-        consultation_starts_at=consultation.starts_at,
-        contact=contact,
-        channel="sms",
-        status=status,
-        due_at=timezone.now(),
-        scheduled_for=timezone.now(),
-        not_after=timezone.now() + datetime.timedelta(hours=1),
-        body="See you tomorrow at 9",
-        provider_message_id="SM-test",
-    )
+    row = sent_sms_row(contact=contact, status=status, body="See you tomorrow at 9", sid="SM-test")
     OutboundMessage.objects.filter(pk=row.pk).update(created_at=days_ago(created_days_ago))
     return row
 

@@ -87,3 +87,34 @@ def engine_env(fake_twilio, **overrides):
     }
     env.update(overrides)
     return env
+
+
+@contextmanager
+def engine_processes(tmp_path, env, *, workers=1, beats=1, concurrency=4):
+    """Start `workers` thread-pool workers and `beats` beats (logs in tmp_path/worker<i>.log, beat<i>.log); stop them
+    when the block ends. Yields the processes."""
+    managers = [
+        celery_process(
+            "worker",
+            *("--pool", "threads", "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", f"w{i}@%h"),
+            log_path=tmp_path / f"worker{i}.log",
+            **env,
+        )
+        for i in range(workers)
+    ] + [
+        celery_process(
+            "beat",
+            *("--loglevel", "INFO", "--schedule", str(tmp_path / f"beat{i}")),
+            log_path=tmp_path / f"beat{i}.log",
+            **env,
+        )
+        for i in range(beats)
+    ]
+    started = []
+    try:
+        for manager in managers:
+            started.append((manager, manager.__enter__()))
+        yield [process for _, process in started]
+    finally:
+        for manager, _ in reversed(started):
+            manager.__exit__(None, None, None)

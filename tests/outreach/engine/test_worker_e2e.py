@@ -11,7 +11,7 @@ from django.utils import timezone
 from outreach.models import MessageStatus, OutboundMessage
 from tests.outreach.factories import fictional_phone, make_campaign
 from tests.support.engine import daytime_zone, night_zone
-from tests.support.processes import celery_process, engine_env, wait_until
+from tests.support.processes import engine_env, engine_processes, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 HEADER = "external_id,first_name,last_name,phone,email,timezone,starts_at,sms_consent,email_consent,status\n"
@@ -33,42 +33,15 @@ def engine(fake_twilio, tmp_path, clinic):
     env = engine_env(fake_twilio)
 
     class Engine:
+        running = None
+
         def start(self, workers=1, beats=1):
-            self.stack = []
-            for index in range(workers):
-                self.stack.append(
-                    celery_process(
-                        "worker",
-                        "--pool",
-                        "threads",
-                        "--concurrency",
-                        "4",
-                        "--loglevel",
-                        "INFO",
-                        "--hostname",
-                        f"w{index}@%h",
-                        log_path=tmp_path / f"worker{index}.log",
-                        **env,
-                    )
-                )
-            for index in range(beats):
-                self.stack.append(
-                    celery_process(
-                        "beat",
-                        "--loglevel",
-                        "INFO",
-                        "--schedule",
-                        str(tmp_path / f"beat{index}"),
-                        log_path=tmp_path / f"beat{index}.log",
-                        **env,
-                    )
-                )
-            for process in self.stack:
-                process.__enter__()
+            self.running = engine_processes(tmp_path, env, workers=workers, beats=beats)
+            self.running.__enter__()
 
         def stop(self):
-            for process in reversed(self.stack):
-                process.__exit__(None, None, None)
+            if self.running is not None:
+                self.running.__exit__(None, None, None)
 
     engine = Engine()
     yield engine
