@@ -315,6 +315,10 @@ RETENTION_LOGIN_ATTEMPT_DAYS = env_int("RETENTION_LOGIN_ATTEMPT_DAYS", 90, minim
 # Monitoring (README "Monitoring"). /metrics answers only a bearer of METRICS_TOKEN (404 while unset); /healthz
 # calls beat stale when the outreach tick has not finished for this long.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# prometheus-client's multiprocess mode (README "Monitoring") fails at import when its directory is missing, e.g. a
+# one-off `manage.py` in a fresh container: make it here, before any metric is created.
+if env_str("PROMETHEUS_MULTIPROC_DIR"):
+    Path(env_str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(300, 5 * OUTREACH_TICK_SECONDS), minimum=10)
 
 # Logging: plain lines, or one JSON object per line with LOG_FORMAT=json. Every line carries the request id
