@@ -65,4 +65,6 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^metrics$"]  # probes and scrapers often speak plain HTTP
+# Probes often speak plain HTTP to the web host. /metrics is not exempt: its bearer token must not cross a network
+# in clear (scrape it through the TLS proxy, or on loopback behind it).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
