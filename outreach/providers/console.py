@@ -11,7 +11,14 @@ from .base import EmailProvider, SendResult, SMSProvider
 logger = logging.getLogger(__name__)
 
 
-class ConsoleSMSProvider(SMSProvider):
+class NothingLeaves:
+    def find_accepted(self, message, since):
+        # A console "send" cannot lose its answer (nothing crosses a network), so no earlier attempt can have gone
+        # out unseen: the answer is always "nothing held".
+        return None
+
+
+class ConsoleSMSProvider(NothingLeaves, SMSProvider):
     name = "console"
 
     def send_sms(self, message):
@@ -21,7 +28,7 @@ class ConsoleSMSProvider(SMSProvider):
         return SendResult(provider=self.name, message_id=message_id, status="sent")
 
 
-class ConsoleEmailProvider(EmailProvider):
+class ConsoleEmailProvider(NothingLeaves, EmailProvider):
     name = "console"
 
     def send_email(self, message):

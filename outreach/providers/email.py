@@ -1,6 +1,9 @@
 """Email through django-anymail (Postmark or Mailgun, chosen by EMAIL_PROVIDER; API URLs overridable by env).
 
 https://anymail.dev/en/stable/sending/anymail_additions/
+
+Single messages go through the configured anymail backend. Batches and look-ups are each provider's own
+(outreach.providers.postmark, outreach.providers.mailgun), still on anymail's settings and, for sending, its backends.
 """
 
 import requests
@@ -8,12 +11,25 @@ from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from anymail.message import AnymailMessage
 from django.core.mail import get_connection
 
-from .base import EmailProvider, PermanentSendError, SendResult, TransientSendError, connection_error
+from . import mailgun, postmark
+from .base import (
+    EmailProvider,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+    refused_recipient,
+    retry_after_seconds,
+    server_error,
+    transport_error,
+)
+from .http import open_connection
 
 
 class AnymailEmailProvider(EmailProvider):
     def __init__(self, esp_name):
         self.name = esp_name
+        self.esp = _esp_module(esp_name)
+        self.max_batch = self.esp.MAX_BATCH if self.esp else 1
 
     def send_email(self, message):
         email = AnymailMessage(
@@ -21,7 +37,7 @@ class AnymailEmailProvider(EmailProvider):
             body=message.text,
             to=[message.to],
             headers=dict(message.headers),
-            connection=get_connection(fail_silently=False),
+            connection=open_connection(lambda: get_connection(fail_silently=False)),
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")
@@ -31,11 +47,29 @@ class AnymailEmailProvider(EmailProvider):
         try:
             email.send()
         except AnymailRecipientsRefused:
-            raise PermanentSendError("recipient_refused", "the provider refused the recipient", suppress=True) from None
+            raise refused_recipient() from None
         except AnymailAPIError as exc:
-            raise classify_anymail_error(exc) from None
+            raise self.classify(exc) from None
         status = email.anymail_status
         return SendResult(provider=self.name, message_id=status.message_id or "", status=_status_word(status))
+
+    def send_email_batch(self, messages):
+        if self.esp is None or len(messages) < 2:
+            return super().send_email_batch(messages)
+        return self.esp.send_batch(self, list(messages))
+
+    def find_accepted(self, message, since):
+        if self.esp is None:
+            return super().find_accepted(message, since)
+        return self.esp.find_accepted(self.name, message, since)
+
+    def classify(self, exc):
+        refusal = self.esp.classify_refusal(exc) if self.esp else None
+        return refusal or classify_anymail_error(exc)
+
+
+def _esp_module(esp_name):
+    return {"postmark": postmark, "mailgun": mailgun}.get(esp_name)
 
 
 def _status_word(anymail_status):
@@ -44,15 +78,18 @@ def _status_word(anymail_status):
 
 
 def classify_anymail_error(exc):
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return TransientSendError("connect_timeout", "the email provider did not accept the connection in time")
-    if isinstance(exc, requests.exceptions.Timeout):
-        return TransientSendError(
-            "timeout", "the email provider did not answer in time; the request may have arrived", outcome_unknown=True
-        )
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return connection_error(exc.__cause__ or exc)
+    """anymail's exception for a failed API call (it subclasses the `requests` exception when there was no answer)."""
+    if isinstance(exc, requests.exceptions.RequestException) and getattr(exc, "response", None) is None:
+        return transport_error(exc)
     status = getattr(exc, "status_code", None)
-    if status is None or status == 429 or status >= 500:
-        return TransientSendError(status or "api_error", f"the email provider answered HTTP {status}")
+    if status is None or 200 <= status < 300:
+        # It answered, but not in a way anymail could read: it may well have accepted the message.
+        return TransientSendError("api_error", "the email provider's answer could not be read", outcome_unknown=True)
+    response = getattr(exc, "response", None)
+    if status == 429 or status >= 500:
+        retry_after = retry_after_seconds(response.headers if response is not None else None)
+        return server_error(status, status, f"the email provider answered HTTP {status}", retry_after=retry_after)
+    if status in (401, 403):
+        # Our credentials, not the message: keep it for when they are fixed.
+        return TransientSendError(status, f"the email provider refused our credentials (HTTP {status})")
     return PermanentSendError(status, f"the email provider refused the message (HTTP {status})")

@@ -1,26 +1,71 @@
 """SMS through Twilio's Messages API with the official `twilio` library.
 
 https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
+https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources (find_accepted)
 """
 
 import threading
+import unicodedata
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from requests.adapters import HTTPAdapter
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from .base import PermanentSendError, SendResult, SMSProvider, TransientSendError, connection_error
+from .base import (
+    LOOKUP_CLOCK_SKEW,
+    LookupUnavailable,
+    PermanentSendError,
+    SendResult,
+    SMSProvider,
+    server_error,
+    transport_error,
+)
 
 # Twilio error codes that mean "this recipient, never again on this channel" or "this number cannot text".
 OPTED_OUT_CODES = {21610}
 UNREACHABLE_CODES = {21211, 21614, 30006}
 _clients = threading.local()
 POOL_SIZE = 32
+# find_accepted reads at most this many of the recipient's messages (newest first), 100 a page.
+LOOKUP_PAGE_SIZE = 100
+LOOKUP_MAX_MESSAGES = 1000
+# What Twilio's Smart Encoding (on by default for Messaging Services) may have replaced in a body it stores.
+_SMART_ENCODED = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\u00ad": "",
+        "\ufeff": "",
+    }
+)
 
 
 def make_twilio_client(
@@ -116,21 +161,76 @@ class TwilioSMSProvider(SMSProvider):
             created = self.client().messages.create(**params)
         except TwilioRestException as exc:
             raise classify_twilio_error(exc) from None
-        except requests.exceptions.ConnectTimeout:
-            raise TransientSendError("connect_timeout", "Twilio did not accept the connection in time") from None
-        except requests.exceptions.Timeout:
-            raise TransientSendError(
-                "timeout", "Twilio did not answer in time; the request may have arrived", outcome_unknown=True
-            ) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise connection_error(exc) from None
+        except requests.exceptions.RequestException as exc:
+            raise transport_error(exc) from None
         return SendResult(provider=self.name, message_id=created.sid, status=created.status or "queued")
+
+    def find_accepted(self, message, since):
+        """The Messages list filtered by recipient (and sender), newest first, through the twilio library.
+
+        Twilio messages carry no metadata, so ours is recognised by what the patient would see: an outbound message
+        to the same number, from our number (or our Messaging Service), created at or after `since` less the clock
+        skew, with the same body (compared after folding what Twilio's Smart Encoding replaces). Two messages that
+        match are indistinguishable to the patient too, so either one makes a resend a duplicate. A message in the
+        window whose body Twilio does not return (Message Redaction) could be ours: then the answer is
+        LookupUnavailable, never a guess.
+
+        The DateSent filter is not used: a message still queued at Twilio has no date_sent and would not be listed.
+        Instead at most LOOKUP_MAX_MESSAGES of the recipient's messages are read; a recipient with more than that
+        since `since` makes the answer inconclusive (LookupUnavailable)."""
+        earliest = since - LOOKUP_CLOCK_SKEW
+        wanted = comparable_body(message.body)
+        filters = {"to": message.to, "page_size": LOOKUP_PAGE_SIZE, "limit": LOOKUP_MAX_MESSAGES}
+        if not self.messaging_service_sid:
+            filters["from_"] = self.from_number
+        found = []
+        seen = 0
+        bodiless = 0
+        try:
+            for record in self.client().messages.stream(**filters):
+                seen += 1
+                if not self._in_window(record, message.to, earliest):
+                    continue
+                if comparable_body(record.body) == wanted:
+                    found.append(record)
+                elif not record.body:
+                    bodiless += 1  # Message Redaction hides bodies: this one could be ours
+        except TwilioRestException as exc:
+            raise LookupUnavailable(f"Twilio answered HTTP {exc.status} to the message list") from None
+        except TwilioException:
+            raise LookupUnavailable("Twilio could not list the next page of messages") from None
+        except requests.exceptions.RequestException as exc:
+            raise LookupUnavailable(f"could not reach Twilio ({type(exc).__name__})") from None
+        if not found:
+            if bodiless:
+                raise LookupUnavailable("Twilio lists a message to this recipient in the window without its body")
+            if seen >= LOOKUP_MAX_MESSAGES:
+                raise LookupUnavailable(f"more than {LOOKUP_MAX_MESSAGES} messages to this recipient to search")
+            return None
+        first = min(found, key=lambda record: (record.date_created, record.sid))
+        return SendResult(provider=self.name, message_id=first.sid, status=first.status or "queued")
+
+    def _in_window(self, record, to, earliest):
+        """Sent by us through the API to this number, created since `earliest`."""
+        if (record.direction or "").lower() != "outbound-api" or record.to != to:
+            return False
+        if self.messaging_service_sid:
+            if record.messaging_service_sid != self.messaging_service_sid:
+                return False
+        elif record.from_ != self.from_number:
+            return False
+        return record.date_created is not None and record.date_created >= earliest
+
+
+def comparable_body(body):
+    """A body as Twilio may store it after Smart Encoding: NFC, typographic quotes/dashes/spaces folded, trimmed."""
+    return unicodedata.normalize("NFC", body or "").translate(_SMART_ENCODED).strip()
 
 
 def classify_twilio_error(exc):
     code = exc.code or exc.status
     if exc.status == 429 or exc.status >= 500:
-        return TransientSendError(code, f"Twilio answered HTTP {exc.status}")
+        return server_error(exc.status, code, f"Twilio answered HTTP {exc.status}")
     if exc.code in OPTED_OUT_CODES:
         return PermanentSendError(code, "the recipient has opted out of messages from this sender", opted_out=True)
     if exc.code in UNREACHABLE_CODES:

@@ -7,7 +7,8 @@ for every provider:
   the fake answered) and every message the fake accepted;
 * fault injection: latency, "fail the next N requests with status S", "hang the next N requests" (the request is
   recorded as received, then the fake sleeps past the client's timeout and drops the connection, or answers late),
-  and per-request hooks;
+  "ambiguous outcomes" (every Nth message-creating request is accepted, then answered 500 / 502 / 504 or its
+  connection dropped: the client cannot tell whether the message went), and per-request hooks;
 * per-recipient rules (what each provider does with an invalid / opted-out / inactive recipient);
 * a control API under /_fake/ (config, messages, requests, stats, reset) for a fake running as its own process;
 * `run_cli`, used by `python -m tests.fakes.<provider> --port 0 --latency 0.08`, which prints the URL as the first
@@ -179,6 +180,45 @@ class InjectedHang:
     accept: bool = False  # True: process (and record) the message first, then answer only after the hang
 
 
+AMBIGUOUS_OUTCOMES = (500, 502, 504, "drop")
+
+
+@dataclass
+class AmbiguousFaults:
+    """Every `every`th message-creating request is processed (its messages accepted and recorded) and then answered
+    with the next of `outcomes` in turn: a status (500 in the provider's error format; 502 / 504 as the gateway in
+    front of it would send them) or "drop" (the connection is closed without an answer)."""
+
+    every: int
+    outcomes: tuple = AMBIGUOUS_OUTCOMES
+    seen: int = 0
+    injected: int = 0
+
+    def __post_init__(self):
+        if int(self.every) < 1:
+            raise ValueError("ambiguous.every must be >= 1")
+        self.every = int(self.every)
+        outcomes = tuple(self.outcomes)
+        for outcome in outcomes:
+            if outcome != "drop" and not (isinstance(outcome, int) and 500 <= outcome <= 599):
+                raise ValueError(f"ambiguous outcomes are 5xx statuses or 'drop', not {outcome!r}")
+        if not outcomes:
+            raise ValueError("ambiguous.outcomes must not be empty")
+        self.outcomes = outcomes
+
+    def next_outcome(self):
+        """The outcome for the next creating request, or None to answer it normally (call with the fake's lock)."""
+        self.seen += 1
+        if self.seen % self.every:
+            return None
+        outcome = self.outcomes[self.injected % len(self.outcomes)]
+        self.injected += 1
+        return outcome
+
+    def to_dict(self):
+        return {"every": self.every, "outcomes": list(self.outcomes), "seen": self.seen, "injected": self.injected}
+
+
 Hook = Callable[[RecordedRequest], "FakeResponse | None"]
 
 
@@ -287,6 +327,29 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def unaccepting_port(host: str = "127.0.0.1"):
+    """A port whose listener never accepts and whose queue is full, so a new connection attempt hangs until the
+    client's connect timeout (Linux drops the SYN of a connection its full accept queue cannot take)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    fillers = []
+    try:
+        listener.bind((host, 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        for _ in range(3):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            filler.connect_ex((host, port))
+            fillers.append(filler)
+        time.sleep(0.05)
+        yield port
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
 class FakeProviderServer:
     """Base class of the fakes. Use as a context manager or call `start()` / `stop()`."""
 
@@ -323,6 +386,7 @@ class FakeProviderServer:
         self._failures: deque[InjectedFailure] = deque()
         self._hangs: deque[InjectedHang] = deque()
         self._hooks: list[Hook] = []
+        self._ambiguous: AmbiguousFaults | None = None
         self._rules: dict[str, Any] = dict(self.default_rules())
         # Set on reset()/stop() to wake requests sleeping in latency or a hang.
         self._interrupt = threading.Event()
@@ -412,6 +476,19 @@ class FakeProviderServer:
                     return message
         return None
 
+    def backdate(self, seconds: float) -> None:
+        """Make everything accepted so far look `seconds` older (for tests of time windows)."""
+        with self._lock:
+            for message in self._messages:
+                message.received_at -= seconds
+                message.accepted_at -= seconds
+                for event in message.events:
+                    event["at"] -= seconds
+            self.on_backdate(seconds)
+
+    def on_backdate(self, seconds: float) -> None:
+        """Subclass hook, called with the lock held: shift the provider's own timestamps."""
+
     def _record_message(self, message: FakeMessage) -> None:
         with self._lock:
             self._messages.append(message)
@@ -467,6 +544,17 @@ class FakeProviderServer:
         with self._lock:
             hang_for = self.hang_seconds if seconds is None else float(seconds)
             self._hangs.extend(InjectedHang(hang_for, accept) for _ in range(count))
+
+    def set_ambiguous(self, every: int | None, outcomes: Iterable[int | str] = AMBIGUOUS_OUTCOMES) -> None:
+        """Accept every `every`th message-creating request, then answer it with an error or drop its connection
+        (the outcomes in turn); None turns it off. Look-ups and other reads are never affected."""
+        with self._lock:
+            self._ambiguous = None if every is None else AmbiguousFaults(every, tuple(outcomes))
+
+    @property
+    def ambiguous(self) -> dict[str, Any] | None:
+        with self._lock:
+            return self._ambiguous.to_dict() if self._ambiguous else None
 
     def add_hook(self, hook: Hook) -> None:
         """`hook(request)` runs for each API request (after latency, unless a failure/hang was injected for it). Return
@@ -548,6 +636,11 @@ class FakeProviderServer:
                 self.hang_next(
                     int(value.get("count", 1)), seconds=value.get("seconds"), accept=bool(value.get("accept"))
                 )
+            elif key == "ambiguous":
+                if value is None:
+                    self.set_ambiguous(None)
+                else:
+                    self.set_ambiguous(int(value["every"]), value.get("outcomes", AMBIGUOUS_OUTCOMES))
             elif key == "clear_rules":
                 if value:
                     self.clear_rules()
@@ -569,6 +662,7 @@ class FakeProviderServer:
                 "pending_failures": [asdict(f) for f in self._failures],
                 "pending_hangs": [asdict(h) for h in self._hangs],
                 "hooks": len(self._hooks),
+                "ambiguous": self._ambiguous.to_dict() if self._ambiguous else None,
                 "rules": dict(self._rules),
                 **self.extra_config(),
             }
@@ -607,6 +701,19 @@ class FakeProviderServer:
     def injected_failure(self, request: RecordedRequest, failure: InjectedFailure) -> FakeResponse:
         """The provider's answer for an injected failure status."""
         return FakeResponse.from_text(failure.status, HTTPStatus(failure.status).phrase)
+
+    def creates_messages(self, request: RecordedRequest) -> bool:
+        """Whether this request asks the provider to accept messages (what the ambiguous mode applies to)."""
+        return False
+
+    def ambiguous_answer(self, request: RecordedRequest, status: int) -> FakeResponse:
+        """The answer after an accepted request for an ambiguous status: the provider's own 500; a 502 or 504 as the
+        load balancer in front of it sends them (an HTML page, not the provider's JSON)."""
+        if status in (502, 504):
+            phrase = HTTPStatus(status).phrase
+            page = f"<html><head><title>{status} {phrase}</title></head><body><h1>{status} {phrase}</h1></body></html>"
+            return FakeResponse(status, page.encode(), {"Content-Type": "text/html"})
+        return self.injected_failure(request, InjectedFailure(status))
 
     @staticmethod
     def retry_after_headers(failure: InjectedFailure) -> dict[str, str]:
@@ -681,6 +788,9 @@ class FakeProviderServer:
             failure = self._failures.popleft() if hang is None and self._failures else None
             hooks = list(self._hooks)
             interrupt = self._interrupt
+            ambiguous = None
+            if hang is None and failure is None and self._ambiguous is not None and self.creates_messages(request):
+                ambiguous = self._ambiguous.next_outcome()
             self._changed.notify_all()
 
         if latency > 0:
@@ -699,6 +809,12 @@ class FakeProviderServer:
             elif failure is not None:
                 request.outcome = "injected"
                 response = self.injected_failure(request, failure)
+            elif ambiguous is not None:
+                self._process_api(request)  # the messages are accepted and recorded; the client never learns it
+                request.outcome = f"ambiguous:{request.outcome}:{ambiguous}"
+                if ambiguous == "drop":
+                    raise DropConnection
+                response = self.ambiguous_answer(request, ambiguous)
             else:
                 response = None
                 for hook in hooks:

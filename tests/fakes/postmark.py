@@ -7,6 +7,10 @@ Endpoints (all JSON, auth header X-Postmark-Server-Token):
     POST /email/withTemplate(/)    one template message       -> as /email
     POST /email/batchWithTemplates {"Messages": [...]}        -> 200 [per-message result, ...]
     POST /email/bulk               anymail's opt-in bulk API  -> 200 {ID, Status "Accepted", SubmittedAt, ...}
+    GET  /messages/outbound        outbound message search    -> 200 {TotalCount, Messages: [...]}, newest first;
+                                   count (1-500) and offset required, count + offset <= 10,000; filters recipient,
+                                   fromemail, tag, subject, status, messagestream, fromdate / todate (US Eastern
+                                   local time, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS", inclusive), metadata_<key>
 
 anymail's backend uses /email for a plain send, /email/batch when merge_data / merge_metadata / merge_headers make it
 a batch (one message per To recipient), /email/withTemplate/ and /email/batchWithTemplates when template_id is set,
@@ -34,6 +38,7 @@ import uuid
 from datetime import UTC, datetime
 from email.utils import getaddresses
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.fakes.base import (
     FakeMessage,
@@ -49,6 +54,24 @@ INACTIVE_EXPLANATION = (
     "Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression."
 )
 MAX_BATCH = 500
+MAX_SEARCH_COUNT = 500
+MAX_SEARCH_WINDOW = 10_000
+EASTERN = ZoneInfo("America/New_York")
+SENDING_ENDPOINTS = ("/email", "/email/batch", "/email/withTemplate", "/email/batchWithTemplates", "/email/bulk")
+
+
+def _eastern(value: str, *, end: bool) -> datetime:
+    """A search date as Postmark reads it: US Eastern local time; a bare date covers the whole day."""
+    if len(value) == 10:
+        day = datetime.strptime(value, "%Y-%m-%d")
+        moment = day.replace(hour=23, minute=59, second=59, microsecond=999999) if end else day
+    else:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is not None:
+            raise ValueError("Postmark's search dates carry no offset")
+        if end:
+            moment = moment.replace(microsecond=999999)
+    return moment.replace(tzinfo=EASTERN)
 
 
 def postmark_error(status: int, error_code: int, message: str, headers: dict[str, str] | None = None) -> FakeResponse:
@@ -78,31 +101,20 @@ class FakePostmark(FakeProviderServer):
 
     # -- API -------------------------------------------------------------------------------------------------------
 
+    def creates_messages(self, request: RecordedRequest) -> bool:
+        return request.method == "POST" and request.path.rstrip("/") in SENDING_ENDPOINTS
+
     def handle_api(self, request: RecordedRequest) -> FakeResponse:
         endpoint = request.path.rstrip("/")
-        if request.method != "POST" or endpoint not in (
-            "/email",
-            "/email/batch",
-            "/email/withTemplate",
-            "/email/batchWithTemplates",
-            "/email/bulk",
-        ):
+        if request.method == "GET" and endpoint == "/messages/outbound":
+            denied = self._authenticate(request)
+            return denied or self._search(request)
+        if request.method != "POST" or endpoint not in SENDING_ENDPOINTS:
             request.outcome = "not_found"
             return FakeResponse.from_text(404, "Not Found")
-        token = request.header("X-Postmark-Server-Token")
-        if not token:
-            request.outcome = "auth_failed"
-            return postmark_error(
-                401,
-                10,
-                "No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either "
-                "X-Postmark-Server-Token or X-Postmark-Account-Token.",
-            )
-        if token != self.server_token:
-            request.outcome = "auth_failed"
-            return postmark_error(
-                401, 10, "The Server Token you provided in the X-Postmark-Server-Token header was invalid."
-            )
+        denied = self._authenticate(request)
+        if denied is not None:
+            return denied
         if request.json_error is not None or request.json is None:
             request.outcome = "rejected"
             return postmark_error(422, 402, f"Received invalid JSON input. {request.json_error or ''}".strip())
@@ -144,6 +156,98 @@ class FakePostmark(FakeProviderServer):
         accepted = sum(1 for r in results if r["ErrorCode"] == 0)
         request.outcome = "accepted" if accepted == len(results) else ("partial" if accepted else "rejected")
         return FakeResponse.from_json(200, results)
+
+    def _authenticate(self, request: RecordedRequest) -> FakeResponse | None:
+        token = request.header("X-Postmark-Server-Token")
+        if not token:
+            request.outcome = "auth_failed"
+            return postmark_error(
+                401,
+                10,
+                "No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either "
+                "X-Postmark-Server-Token or X-Postmark-Account-Token.",
+            )
+        if token != self.server_token:
+            request.outcome = "auth_failed"
+            return postmark_error(
+                401, 10, "The Server Token you provided in the X-Postmark-Server-Token header was invalid."
+            )
+        return None
+
+    def _search(self, request: RecordedRequest) -> FakeResponse:
+        query = {key: values[0] for key, values in request.query.items() if values}
+        try:
+            count, offset = int(query["count"]), int(query["offset"])
+            since = _eastern(query["fromdate"], end=False) if "fromdate" in query else None
+            until = _eastern(query["todate"], end=True) if "todate" in query else None
+        except KeyError as exc:
+            request.outcome = "rejected"
+            return postmark_error(422, 300, f"The '{exc.args[0]}' query parameter is required.")
+        except ValueError:
+            request.outcome = "rejected"
+            return postmark_error(422, 300, "Invalid count, offset or date parameter.")
+        if not 1 <= count <= MAX_SEARCH_COUNT or offset < 0 or count + offset > MAX_SEARCH_WINDOW:
+            request.outcome = "rejected"
+            return postmark_error(
+                422, 300, f"count must be 1-{MAX_SEARCH_COUNT}, and count + offset at most {MAX_SEARCH_WINDOW}."
+            )
+        metadata = {key[len("metadata_") :]: value for key, value in query.items() if key.startswith("metadata_")}
+        with self._lock:
+            messages = list(self._messages)
+        matches = []
+        for message in messages:
+            data = message.fields
+            received = datetime.fromtimestamp(message.accepted_at, UTC)
+            if "recipient" in query and query["recipient"].strip().lower() not in message.recipients:
+                continue
+            if "fromemail" in query and query["fromemail"].lower() not in str(data.get("From", "")).lower():
+                continue
+            if "tag" in query and data.get("Tag") != query["tag"]:
+                continue
+            if "subject" in query and data.get("Subject") != query["subject"]:
+                continue
+            if "status" in query and query["status"].lower() != message.status.lower():
+                continue
+            if "messagestream" in query and message.extra.get("message_stream") != query["messagestream"]:
+                continue
+            if since is not None and received < since or until is not None and received > until:
+                continue
+            own = {str(k): str(v) for k, v in (data.get("Metadata") or {}).items()}
+            if any(own.get(key) != value for key, value in metadata.items()):
+                continue
+            matches.append((received, message))
+        matches.sort(key=lambda pair: pair[0], reverse=True)
+        request.outcome = "searched"
+        return FakeResponse.from_json(
+            200,
+            {
+                "TotalCount": len(matches),
+                "Messages": [self._summary(received, m) for received, m in matches[offset : offset + count]],
+            },
+        )
+
+    @staticmethod
+    def _summary(received: datetime, message: FakeMessage) -> dict[str, Any]:
+        data = message.fields
+        to = [{"Email": addr, "Name": name} for name, addr in getaddresses([data.get("To") or ""]) if addr]
+        return {
+            "Tag": data.get("Tag", ""),
+            "MessageID": message.id,
+            "MessageStream": message.extra.get("message_stream", "outbound"),
+            "To": to,
+            "Cc": [],
+            "Bcc": [],
+            "Recipients": list(message.recipients),
+            "ReceivedAt": received.astimezone(EASTERN).isoformat(),
+            "From": data.get("From", ""),
+            "Subject": data.get("Subject", ""),
+            "Attachments": [],
+            "Status": message.status.capitalize(),
+            "TrackOpens": bool(data.get("TrackOpens", False)),
+            "TrackLinks": data.get("TrackLinks", "None"),
+            "Metadata": dict(data.get("Metadata") or {}),
+            "Sandboxed": False,
+        }
 
     def _addresses(self, field_name: str, value: Any) -> list[str]:
         if value in (None, ""):

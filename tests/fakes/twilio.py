@@ -1,7 +1,15 @@
 """Fake Twilio Programmable Messaging API (2010-04-01 Messages resource) for the real `twilio` Python library.
 
     POST /2010-04-01/Accounts/{AccountSid}/Messages.json        create (form-encoded; basic auth AccountSid:AuthToken)
+    GET  /2010-04-01/Accounts/{AccountSid}/Messages.json        list, newest first: filters To, From, DateSent,
+                                                                DateSent<, DateSent> (UTC; on/before, on/after);
+                                                                PageSize (default 50, at most 1000), Page,
+                                                                PageToken; next_page_uri for the next page
     GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json  fetch (status follows the simulated delivery)
+
+As at Twilio, a message has no date_sent until it is sent (the simulated delivery's "sent" step): the list sorts
+those first and a DateSent filter leaves them out. Injected/ambiguous faults apply to creates only when the
+ambiguous mode is on (`set_ambiguous`); lists and fetches are never faulted by it.
 
 Errors use Twilio's legacy body {"code", "message", "more_info", "status"}, which twilio-python turns into
 TwilioRestException(status=..., code=...):
@@ -39,8 +47,8 @@ import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from email.utils import format_datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from twilio.request_validator import RequestValidator
@@ -106,6 +114,21 @@ def count_segments(body: str) -> int:
 
 def rfc2822(moment: datetime | None = None) -> str:
     return format_datetime(moment or datetime.now(UTC))  # "Thu, 26 Nov 2026 12:00:00 +0000", as Twilio sends
+
+
+def _parse_date_filter(value: str) -> tuple[datetime, bool]:
+    """A DateSent filter value: "YYYY-MM-DD" (a UTC day) or "YYYY-MM-DDTHH:MM:SSZ" (as twilio-python sends it)."""
+    if len(value) == 10:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC), True
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC), False
+
+
+def _date_matches(date_sent: str | None, op: str, moment: datetime, date_only: bool) -> bool:
+    if date_sent is None:
+        return False  # not sent yet: no DateSent filter lists it
+    sent = parsedate_to_datetime(date_sent)
+    left, right = (sent.date(), moment.date()) if date_only else (sent, moment)
+    return {"=": left == right, "<": left <= right, ">": left >= right}[op]
 
 
 def twilio_error(status: int, code: int, message: str, headers: dict[str, str] | None = None, **extra) -> FakeResponse:
@@ -335,6 +358,8 @@ class FakeTwilio(FakeProviderServer):
             return denied
         if create and request.method == "POST":
             return self._create_message(request)
+        if create and request.method == "GET":
+            return self._list_messages(request)
         if fetch and request.method == "GET":
             message = self.message(fetch["sid"])
             if message is None:
@@ -345,6 +370,83 @@ class FakeTwilio(FakeProviderServer):
                 return FakeResponse.from_json(200, dict(message.response))
         request.outcome = "not_found"
         return twilio_error(405, 20004, "Method not allowed")
+
+    def on_backdate(self, seconds: float) -> None:
+        for message in self._messages:
+            for key in ("date_created", "date_sent", "date_updated"):
+                if message.response.get(key):
+                    moment = parsedate_to_datetime(message.response[key]) - timedelta(seconds=seconds)
+                    message.response[key] = rfc2822(moment)
+
+    def creates_messages(self, request: RecordedRequest) -> bool:
+        return request.method == "POST" and _MESSAGES.match(request.path) is not None
+
+    def _list_messages(self, request: RecordedRequest) -> FakeResponse:
+        query = {key: values[0] for key, values in request.query.items() if values}
+        try:
+            page_size = int(query.get("PageSize", 50))
+            page = int(query.get("Page", 0))
+            date_filters = [
+                (op, _parse_date_filter(query[key]))
+                for key, op in (("DateSent", "="), ("DateSent<", "<"), ("DateSent>", ">"))
+                if key in query
+            ]
+        except ValueError:
+            request.outcome = "rejected"
+            return twilio_error(400, 20001, "Invalid paging or DateSent parameter")
+        if not 1 <= page_size <= 1000 or page < 0:
+            request.outcome = "rejected"
+            return twilio_error(400, 20001, "PageSize must be between 1 and 1000")
+        with self._lock:
+            records = [dict(message.response) for message in self._messages]
+        if "To" in query:
+            records = [r for r in records if r["to"] == query["To"]]
+        if "From" in query:
+            records = [r for r in records if r["from"] == query["From"]]
+        for op, (moment, date_only) in date_filters:
+            records = [r for r in records if _date_matches(r["date_sent"], op, moment, date_only)]
+        # Newest first by date_sent; messages not sent yet (no date_sent) are the newest of all.
+        records.sort(
+            key=lambda r: (
+                r["date_sent"] is None,
+                parsedate_to_datetime(r["date_sent"] or r["date_created"]),
+                parsedate_to_datetime(r["date_created"]),
+                r["sid"],
+            ),
+            reverse=True,
+        )
+        start = page * page_size
+        token = query.get("PageToken")
+        if token:
+            sids = [r["sid"] for r in records]
+            after = token[2:]
+            start = sids.index(after) + 1 if after in sids else len(records)
+        chunk = records[start : start + page_size]
+        base = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
+        kept = {k: v for k, v in query.items() if k not in ("Page", "PageSize", "PageToken")}
+
+        def uri(page_number, page_token=None):
+            params = {**kept, "PageSize": page_size, "Page": page_number}
+            if page_token:
+                params["PageToken"] = page_token
+            return f"{base}?{urllib.parse.urlencode(params)}"
+
+        more = start + page_size < len(records)
+        request.outcome = "listed"
+        return FakeResponse.from_json(
+            200,
+            {
+                "end": start + len(chunk) - 1 if chunk else start,
+                "first_page_uri": uri(0),
+                "next_page_uri": uri(page + 1, "PA" + chunk[-1]["sid"]) if more and chunk else None,
+                "page": page,
+                "page_size": page_size,
+                "previous_page_uri": uri(page - 1) if page > 0 else None,
+                "messages": chunk,
+                "start": start,
+                "uri": uri(page, token),
+            },
+        )
 
     def _reject(self, request: RecordedRequest, status: int, code: int, message: str) -> FakeResponse:
         request.outcome = "rejected"
@@ -382,7 +484,7 @@ class FakeTwilio(FakeProviderServer):
             "api_version": API_VERSION,
             "body": body,
             "date_created": rfc2822(now),
-            "date_sent": rfc2822(now),
+            "date_sent": None,  # set when the simulated delivery sends it
             "date_updated": rfc2822(now),
             "direction": "outbound-api",
             "error_code": None,
@@ -496,6 +598,8 @@ class FakeTwilio(FakeProviderServer):
                 message.events.append({"status": status, "at": now, "error_code": code})
                 message.response["status"] = status
                 message.response["date_updated"] = rfc2822()
+                if message.response["date_sent"] is None and status != "failed":
+                    message.response["date_sent"] = rfc2822()
                 if code is not None:
                     message.response["error_code"] = code
                     message.response["error_message"] = DELIVERY_ERROR_MESSAGES.get(code, "Delivery failed")

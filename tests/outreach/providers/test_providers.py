@@ -42,13 +42,13 @@ def test_twilio_receives_the_message_with_callback_and_validity(twilio_settings)
     assert 1 <= int(fields["ValidityPeriod"]) <= 2 * 3600
 
 
-def test_a_500_is_retried_later_through_the_outbox_and_sent_once(twilio_settings):
+def test_a_503_is_retried_later_through_the_outbox_and_sent_once(twilio_settings):
     fake = twilio_settings
     due_sms()
-    fake.fail_next(1, status=500)
+    fake.fail_next(1, status=503)
     plan_and_send()
     row = OutboundMessage.objects.get()
-    assert row.status == MessageStatus.SCHEDULED and row.error_code in ("20500", "500")
+    assert row.status == MessageStatus.SCHEDULED and row.error_code == "20503" and row.outcome_unknown_count == 0
     assert row.scheduled_for > later(0)
     plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))
     row.refresh_from_db()
