@@ -124,7 +124,13 @@ def find_row(report):
         bare = report.provider_message_id.strip("<>")
         ids |= {bare, f"<{bare}>"}
     if ids:
-        return rows.filter(channel=report.channel, provider_message_id__in=ids).order_by("-pk").first()
+        candidates = rows.filter(channel=report.channel, provider_message_id__in=ids).order_by("-pk")
+        if report.channel == Channel.EMAIL and report.recipient:
+            # A Mailgun batch gives every recipient's row the same message id: the recipient tells them apart.
+            own = candidates.filter(contact__email__iexact=report.recipient).first()
+            if own is not None:
+                return own
+        return candidates.first()
     return None
 
 

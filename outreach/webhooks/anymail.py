@@ -36,15 +36,51 @@ SIMPLE_EVENTS = {
 }
 
 
-def is_hard_bounce(event):
+# Terminal failures anymail does not call one, in each provider's own words. Every other terminal failure reaches us
+# as anymail's REJECTED, FAILED or BOUNCED (a Mailgun `failed` of permanent severity, whatever its reason, `old`
+# included; a legacy `dropped`; every Postmark bounce type but the deferrals) and fails the row through SIMPLE_EVENTS.
+POSTMARK_UNDELIVERED = {
+    "Unknown": "a bounce Postmark could not classify",
+    # "Delivered, but blocked by the user or classified as spam": the receiving server's filter, not the
+    # patient's complaint, so it fails the message without suppressing the patient's address.
+    "SpamNotification": "rejected as spam by the receiving server",
+}
+# Mailgun drops a message to an address on one of its own suppression lists; mirror the list, or every later message
+# to that address would be accepted and silently dropped too. (Its JSON events name a reason, legacy ones a code.)
+MAILGUN_SUPPRESSION_DROPS = {
+    "suppress-bounce": Suppression.Reason.HARD_BOUNCE,
+    "605": Suppression.Reason.HARD_BOUNCE,
+    "suppress-complaint": Suppression.Reason.COMPLAINT,
+    "607": Suppression.Reason.COMPLAINT,
+    "suppress-unsubscribe": Suppression.Reason.PROVIDER_REFUSED,
+    "606": Suppression.Reason.PROVIDER_REFUSED,
+}
+
+
+def esp_fields(event):
+    """The provider's own payload: Postmark's record, Mailgun's `event-data` (or a legacy webhook's form)."""
     esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
-    if esp_event.get("Type") == "SoftBounce":  # Postmark: a full mailbox, an account over quota...
+    data = esp_event.get("event-data")
+    return data if isinstance(data, dict) else esp_event
+
+
+def is_hard_bounce(event):
+    if esp_fields(event).get("Type") == "SoftBounce":  # Postmark: a full mailbox, an account over quota...
         return False
     return event.reject_reason == RejectReason.BOUNCED
 
 
 def classify(event):
     """(our event, the Suppression reason it calls for or "")."""
+    fields = esp_fields(event)
+    if fields.get("RecordType") == "Bounce" and fields.get("Type") in POSTMARK_UNDELIVERED:
+        return Event.FAILED, ""
+    if event.event_type in (EventType.BOUNCED, EventType.REJECTED):
+        dropped_for = MAILGUN_SUPPRESSION_DROPS.get(text(fields.get("reason"))) or MAILGUN_SUPPRESSION_DROPS.get(
+            text(fields.get("code"))
+        )
+        if dropped_for:
+            return (Event.BOUNCED if dropped_for == Suppression.Reason.HARD_BOUNCE else Event.FAILED), dropped_for
     if event.event_type == EventType.BOUNCED:
         return (Event.BOUNCED, Suppression.Reason.HARD_BOUNCE) if is_hard_bounce(event) else (Event.FAILED, "")
     if event.event_type == EventType.COMPLAINED:
@@ -59,6 +95,16 @@ def provider_event_id(event, esp_name):
     if esp_name.lower() == "mailgun":
         return (esp_event.get("event-data") or {}).get("id") or event.event_id
     return event.event_id
+
+
+def failure_code(event):
+    """anymail's reject reason, or where it has only "other" the provider's own word (Postmark's bounce type,
+    Mailgun's reason such as `old` or `espblock`)."""
+    if event.reject_reason and event.reject_reason != RejectReason.OTHER:
+        return event.reject_reason
+    fields = esp_fields(event)
+    own = text(fields.get("Type")) if fields.get("RecordType") else text(fields.get("reason"))
+    return (own or event.reject_reason or "")[:40]
 
 
 def text(value):
@@ -84,7 +130,7 @@ def to_report(event, esp_name):
         dedupe_key=delivery.dedupe_key(provider, event.event_type, message_id, provider_event_id(event, esp_name)),
         outbox_id=int(outbox_id) if outbox_id.isdigit() else None,
         provider_message_id=message_id,
-        error_code=(event.reject_reason or "") if ours in (Event.FAILED, Event.BOUNCED) else "",
+        error_code=failure_code(event) if ours in (Event.FAILED, Event.BOUNCED) else "",
         error_message=delivery.mask_payload(event.description or event.mta_response or "")[:300]
         if ours in (Event.FAILED, Event.BOUNCED)
         else "",
@@ -128,10 +174,16 @@ class MalformedPayloadGuard:
             raise AnymailWebhookValidationFailure("malformed webhook payload") from None
 
     def parse_events(self, request):
-        if b"\x00" in request.body or b"\\u0000" in request.body:
-            raise AnymailWebhookValidationFailure("NUL characters are not accepted")
-        if not encodable_json(request.body):
-            raise AnymailWebhookValidationFailure("not valid text (a lone surrogate)")
+        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            # A legacy Mailgun webhook: a form, which the signature check has already read (a multipart body can
+            # be read only once, so look at the parsed fields, not request.body).
+            if any("\x00" in value for _name, values in request.POST.lists() for value in values):
+                raise AnymailWebhookValidationFailure("NUL characters are not accepted")
+        else:
+            if b"\x00" in request.body or b"\\u0000" in request.body:
+                raise AnymailWebhookValidationFailure("NUL characters are not accepted")
+            if not encodable_json(request.body):
+                raise AnymailWebhookValidationFailure("not valid text (a lone surrogate)")
         try:
             return list(super().parse_events(request))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
