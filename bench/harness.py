@@ -316,9 +316,12 @@ class WorkerConfig:
 
 
 @contextlib.contextmanager
-def celery_workers(config, env, include=(), name="worker"):
-    from celery_app import app
+def celery_workers(config, env, include=(), name="worker", app_module="celery_app", queue=None):
+    """`config.processes` workers of the Celery app in `app_module` (the product's by default; bench.naive_app for
+    the baseline) consuming `queue` (the run's queue by default); yields their Process objects once all answer."""
+    import importlib
 
+    app = importlib.import_module(app_module).app
     processes = []
     hostnames = []
     try:
@@ -330,7 +333,7 @@ def celery_workers(config, env, include=(), name="worker"):
                 "-m",
                 "celery",
                 "-A",
-                "celery_app",
+                app_module,
                 "worker",
                 "--pool",
                 config.pool,
@@ -341,14 +344,16 @@ def celery_workers(config, env, include=(), name="worker"):
                 "--hostname",
                 hostname,
                 "--queues",
-                os.environ["BENCH_CELERY_QUEUE"],
+                queue or os.environ["BENCH_CELERY_QUEUE"],
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
             ]
             if include:
                 argv += ["--include", ",".join(include)]
-            processes.append(Process(f"{name}{index}", argv, env))
+            process = Process(f"{name}{index}", argv, env)
+            process.hostname = hostname
+            processes.append(process)
 
         def all_ready():
             replies = app.control.ping(destination=hostnames, timeout=0.5)
@@ -484,6 +489,10 @@ class FakeProvider:
     def messages(self):
         return self._call("GET", "messages")["messages"]
 
+    def counts(self):
+        """{"requests", "messages", "recipients" (distinct), "in_flight"}: cheap enough to poll during a run."""
+        return self._call("GET", "counts")
+
     def reset(self, latency=None):
         self._call("POST", "reset")
         if latency is not None:
@@ -500,6 +509,31 @@ class FakeProvider:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+def recipient_of(message):
+    """Who a message recorded by a fake went to (Twilio's To, an email's first recipient)."""
+    return str((message.get("recipients") or [message.get("to", "")])[0]).lower()
+
+
+def count_at_fake(messages, recipients):
+    """What the patients got, counted at the fake: {"duplicates": extra copies beyond one per recipient, "lost":
+    recipients with no copy, "copies": {copies per recipient: number of recipients}}. Each bench reminder goes to a
+    number of its own, so per recipient is per reminder, for the engine and the naive baseline alike."""
+    wanted = set(recipients)
+    per_recipient = dict.fromkeys(wanted, 0)
+    for message in messages:
+        recipient = recipient_of(message)
+        if recipient in per_recipient:
+            per_recipient[recipient] += 1
+    histogram = {}
+    for copies in per_recipient.values():
+        histogram[copies] = histogram.get(copies, 0) + 1
+    return {
+        "duplicates": sum(copies - 1 for copies in per_recipient.values() if copies > 1),
+        "lost": histogram.get(0, 0),
+        "copies": dict(sorted(histogram.items())),
+    }
 
 
 # -- HTTP load ---------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from bench.harness import (
     WorkerConfig,
     celery_workers,
     child_env,
+    count_at_fake,
     dispatcher_process,
     latency_summary_ms,
     tree_cpu_seconds,
@@ -118,8 +119,11 @@ def outbox_id_of(message):
     return int(values[0]) if values else 0
 
 
-def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", include=(), timeout_rate=20):
-    """One measurement: `warmup` rows to warm every worker up, then `count` rows due at once."""
+def measure(
+    load, config, count, warmup, fake, env, log, *, mode="dispatch", include=(), timeout_rate=20, fake_config=None
+):
+    """One measurement: `warmup` rows to warm every worker up, then `count` rows due at once. `fake_config` (e.g.
+    {"ambiguous": {"every": 10}}) is applied to the fake for the measured rows only."""
     from outreach.models import OutboundMessage
 
     load.fresh_outbox(warmup + count)
@@ -128,6 +132,8 @@ def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", inc
         make_due(1, warmup)
         wait_until(lambda: unsettled(1, warmup) == 0, timeout=120, interval=0.3, what="warm-up", processes=processes)
         fake.reset()
+        if fake_config:
+            fake.configure(**fake_config)
         time.sleep(0.5)
         cpu_before = tree_cpu_seconds(processes)
         sessions_before = database_sessions()
@@ -153,6 +159,8 @@ def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", inc
         )
     }
     measured = OutboundMessage.objects.filter(pk__gt=warmup)
+    address = "contact__phone" if load.channel == "sms" else "contact__email"
+    recipients = [str(value).lower() for value in measured.values_list(address, flat=True)]
     # Evidence for duplicates: rows the lease recovery handed out again after their provider call had started.
     resent_after_lease = measured.filter(outcome_unknown_count__gt=0).count()
     attempted_twice = measured.filter(attempts__gt=1).count()
@@ -182,6 +190,7 @@ def measure(load, config, count, warmup, fake, env, log, *, mode="dispatch", inc
         "provider_requests": stats["requests"],
         "rows_by_status": statuses,
         "duplicates": duplicates,
+        "at_fake": count_at_fake(messages, recipients),
         "rows_resent_after_lease_expired": resent_after_lease,
         "rows_attempted_twice": attempted_twice,
         "messages_per_second_sustained": round((len(accepted) - 1) / span, 1) if len(accepted) > 1 else 0.0,

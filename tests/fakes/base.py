@@ -10,7 +10,8 @@ for every provider:
   "ambiguous outcomes" (every Nth message-creating request is accepted, then answered 500 / 502 / 504 or its
   connection dropped: the client cannot tell whether the message went), and per-request hooks;
 * per-recipient rules (what each provider does with an invalid / opted-out / inactive recipient);
-* a control API under /_fake/ (config, messages, requests, stats, reset) for a fake running as its own process;
+* a control API under /_fake/ (config, messages, requests, stats, counts, reset) for a fake running as its own
+  process;
 * `run_cli`, used by `python -m tests.fakes.<provider> --port 0 --latency 0.08`, which prints the URL as the first
   stdout line.
 
@@ -670,6 +671,16 @@ class FakeProviderServer:
     def extra_config(self) -> dict[str, Any]:
         return {}
 
+    def counts(self) -> dict[str, int]:
+        """The few numbers a benchmark polls while it waits (stats() carries every timestamp)."""
+        with self._lock:
+            return {
+                "requests": len(self._requests),
+                "messages": len(self._messages),
+                "recipients": len({r for m in self._messages for r in m.recipients}),
+                "in_flight": sum(1 for r in self._requests if r.completed_at is None),
+            }
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             requests = list(self._requests)
@@ -871,6 +882,8 @@ class FakeProviderServer:
         try:
             if method == "GET" and route == "stats":
                 return FakeResponse.from_json(200, self.stats())
+            if method == "GET" and route == "counts":
+                return FakeResponse.from_json(200, self.counts())
             if method == "GET" and route == "messages":
                 messages = self.messages
                 return FakeResponse.from_json(
@@ -960,8 +973,8 @@ def run_cli(server_cls: type[FakeProviderServer], argv: Iterable[str] | None = N
     """Run a fake as its own process: print its URL as the first stdout line, serve until SIGTERM/SIGINT."""
     parser = argparse.ArgumentParser(
         prog=f"python -m tests.fakes.{server_cls.provider}",
-        description=f"Local fake {server_cls.provider} API server. Control API: GET /_fake/stats, GET /_fake/messages, "
-        "GET /_fake/requests, GET|POST /_fake/config, POST /_fake/reset.",
+        description=f"Local fake {server_cls.provider} API server. Control API: GET /_fake/stats, GET /_fake/counts, "
+        "GET /_fake/messages, GET /_fake/requests, GET|POST /_fake/config, POST /_fake/reset.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
