@@ -159,8 +159,10 @@ def run(ctx):
             load, fake, NAIVE_WORKERS, p["messages"], ctx.log, warmup=p["warmup"], fake_config=AMBIGUOUS
         )
         ctx.log("baseline: ambiguous outcomes, engine")
+        # Retries come after 2 s instead of 30 so the round takes seconds; what is resent does not depend on when.
+        quick_retries = engine_env(fake.url, OUTREACH_RETRY_BASE_SECONDS="2", OUTREACH_RETRY_MAX_SECONDS="10")
         engine_ambiguous = measure(
-            load, ENGINE_WORKERS, p["messages"], p["warmup"], fake, env, ctx.log, fake_config=AMBIGUOUS
+            load, ENGINE_WORKERS, p["messages"], p["warmup"], fake, quick_retries, ctx.log, fake_config=AMBIGUOUS
         )
     naive_rate = naive["messages_per_second_end_to_end"]
     engine_rate = engine["messages_per_second_end_to_end"]

@@ -405,13 +405,15 @@ class FakeTwilio(FakeProviderServer):
             records = [r for r in records if r["from"] == query["From"]]
         for op, (moment, date_only) in date_filters:
             records = [r for r in records if _date_matches(r["date_sent"], op, moment, date_only)]
-        # Newest first by date_sent; messages not sent yet (no date_sent) are the newest of all.
+        # Newest first by date_sent; messages not sent yet (no date_sent) are the newest of all; ties (one-second
+        # resolution) in the order they were created.
+        order = {r["sid"]: index for index, r in enumerate(records)}
         records.sort(
             key=lambda r: (
                 r["date_sent"] is None,
                 parsedate_to_datetime(r["date_sent"] or r["date_created"]),
                 parsedate_to_datetime(r["date_created"]),
-                r["sid"],
+                order[r["sid"]],
             ),
             reverse=True,
         )
