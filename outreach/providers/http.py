@@ -8,6 +8,8 @@ import requests
 from anymail.utils import get_anymail_setting
 from django.conf import settings
 
+from .base import LookupUnavailable, retry_after_seconds
+
 _local = threading.local()
 
 
@@ -34,3 +36,24 @@ def session():
 
 def timeout():
     return get_anymail_setting("requests_timeout", default=30)
+
+
+def lookup_json(provider, url, **kwargs):
+    """GET a provider's look-up endpoint and return its JSON object; anything short of that is LookupUnavailable
+    (never "not found": a look-up that could not be read says nothing about the message)."""
+    try:
+        response = session().get(url, timeout=timeout(), **kwargs)
+    except requests.exceptions.RequestException as exc:
+        raise LookupUnavailable(f"could not reach {provider} ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise LookupUnavailable(
+            f"{provider} answered HTTP {response.status_code} to the look-up",
+            retry_after=retry_after_seconds(response.headers),
+        )
+    try:
+        page = response.json()
+    except ValueError:
+        raise LookupUnavailable(f"{provider}'s look-up answer could not be read") from None
+    if not isinstance(page, dict):
+        raise LookupUnavailable(f"{provider}'s look-up answer could not be read")
+    return page

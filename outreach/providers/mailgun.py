@@ -7,7 +7,6 @@ https://documentation.mailgun.com/docs/mailgun/api-reference/send/mailgun/events
 import json
 from email.utils import parseaddr
 
-import requests
 from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailMessage
 from anymail.utils import get_anymail_setting
@@ -22,7 +21,6 @@ from .base import (
     SendResult,
     not_settled,
     refused_recipient,
-    retry_after_seconds,
 )
 from .batching import split_batches
 from .http import open_connection
@@ -129,7 +127,7 @@ def find_accepted(provider_name, message, since):
         "user-variables": json.dumps({"outbox_id": message.reference}),
     }
     for _page in range(EVENTS_MAX_PAGES):
-        page = _get(url, auth, params)
+        page = http.lookup_json("Mailgun", url, params=params, auth=auth)
         items = page.get("items") or []
         for item in items:
             if _is_ours(item, message):
@@ -144,25 +142,6 @@ def find_accepted(provider_name, message, since):
     if unsettled is not None:
         raise unsettled
     return None
-
-
-def _get(url, auth, params):
-    try:
-        response = http.session().get(url, params=params, auth=auth, timeout=http.timeout())
-    except requests.exceptions.RequestException as exc:
-        raise LookupUnavailable(f"could not reach Mailgun ({type(exc).__name__})") from None
-    if response.status_code != 200:
-        raise LookupUnavailable(
-            f"Mailgun answered HTTP {response.status_code} to the events query",
-            retry_after=retry_after_seconds(response.headers),
-        )
-    try:
-        page = response.json()
-    except ValueError:
-        raise LookupUnavailable("Mailgun's events answer could not be read") from None
-    if not isinstance(page, dict):
-        raise LookupUnavailable("Mailgun's events answer could not be read")
-    return page
 
 
 def _is_ours(item, message):

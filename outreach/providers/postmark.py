@@ -9,7 +9,6 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
-import requests
 from anymail.backends.postmark import EmailBackend, PostmarkPayload
 from anymail.exceptions import AnymailAPIError, AnymailRequestsAPIError
 from anymail.message import AnymailMessage, AnymailRecipientStatus
@@ -24,7 +23,6 @@ from .base import (
     TransientSendError,
     not_settled,
     refused_recipient,
-    retry_after_seconds,
 )
 from .batching import split_batches
 from .http import open_connection
@@ -173,7 +171,12 @@ def find_accepted(provider_name, message, since):
     }
     found = []
     while True:
-        page = _search(api_url, token, params)
+        page = http.lookup_json(
+            "Postmark",
+            api_url.rstrip("/") + "/messages/outbound",
+            params=params,
+            headers={"Accept": "application/json", "X-Postmark-Server-Token": token},
+        )
         for item in page.get("Messages") or []:
             if _is_ours(item, message):
                 found.append(item)
@@ -196,30 +199,6 @@ def find_accepted(provider_name, message, since):
     if unsettled is not None:
         raise unsettled
     return None
-
-
-def _search(api_url, token, params):
-    try:
-        response = http.session().get(
-            api_url.rstrip("/") + "/messages/outbound",
-            params=params,
-            headers={"Accept": "application/json", "X-Postmark-Server-Token": token},
-            timeout=http.timeout(),
-        )
-    except requests.exceptions.RequestException as exc:
-        raise LookupUnavailable(f"could not reach Postmark ({type(exc).__name__})") from None
-    if response.status_code != 200:
-        raise LookupUnavailable(
-            f"Postmark answered HTTP {response.status_code} to the message search",
-            retry_after=retry_after_seconds(response.headers),
-        )
-    try:
-        page = response.json()
-    except ValueError:
-        raise LookupUnavailable("Postmark's search answer could not be read") from None
-    if not isinstance(page, dict):
-        raise LookupUnavailable("Postmark's search answer could not be read")
-    return page
 
 
 def _is_ours(item, message):
