@@ -9,7 +9,6 @@ Single messages go through the configured anymail backend. Batches and look-ups 
 import requests
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from anymail.message import AnymailMessage
-from django.core.mail import get_connection
 
 from . import mailgun, postmark
 from .base import (
@@ -37,7 +36,7 @@ class AnymailEmailProvider(EmailProvider):
             body=message.text,
             to=[message.to],
             headers=dict(message.headers),
-            connection=open_connection(lambda: get_connection(fail_silently=False)),
+            connection=open_connection(),
         )
         if message.html:
             email.attach_alternative(message.html, "text/html")

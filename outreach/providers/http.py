@@ -7,24 +7,35 @@ import threading
 import requests
 from anymail.utils import get_anymail_setting
 from django.conf import settings
+from django.core.mail import get_connection
 
 from .base import LookupUnavailable, retry_after_seconds
 
 _local = threading.local()
 
 
-def open_connection(factory, *key):
-    """An opened email backend kept per thread and configuration, so consecutive sends reuse one keep-alive HTTP
-    session (anymail opens and closes a session around every send otherwise)."""
-    key = (factory, settings.EMAIL_BACKEND, json.dumps(getattr(settings, "ANYMAIL", {}), sort_keys=True), *key)
+def configured_backend():
+    """The email backend EMAIL_BACKEND names, raising on errors (a stable factory for open_connection)."""
+    return get_connection(fail_silently=False)
+
+
+def open_connection(factory=configured_backend):
+    """An opened email backend kept per thread, factory and configuration, so consecutive sends reuse one keep-alive
+    HTTP session (anymail opens and closes a session around every send otherwise). `factory` must be a stable
+    callable (a class or a module-level function): it is part of the key. A configuration change (tests) closes the
+    factory's old connection."""
+    configuration = (settings.EMAIL_BACKEND, json.dumps(getattr(settings, "ANYMAIL", {}), sort_keys=True, default=str))
     cache = getattr(_local, "connections", None)
     if cache is None:
         cache = _local.connections = {}
-    connection = cache.get(key)
-    if connection is None:
-        connection = factory()
-        connection.open()
-        cache[key] = connection
+    held = cache.get(factory)
+    if held is not None and held[0] == configuration:
+        return held[1]
+    if held is not None:
+        held[1].close()
+    connection = factory()
+    connection.open()
+    cache[factory] = (configuration, connection)
     return connection
 
 

@@ -11,7 +11,6 @@ from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailMessage
 from anymail.utils import get_anymail_setting
 from django.conf import settings
-from django.core.mail import get_connection
 
 from . import http
 from .base import (
@@ -72,7 +71,7 @@ def _send_request(provider, messages):
         subject="%recipient.subject%",
         body="%recipient.text%",
         to=[m.to for m in messages],
-        connection=open_connection(lambda: get_connection(fail_silently=False)),
+        connection=open_connection(),
     )
     first = messages[0]
     if first.html:

@@ -203,3 +203,16 @@ def test_postmark_answers_out_of_step_with_the_request_are_unknown(fake_postmark
 def test_the_console_provider_sends_a_batch_one_by_one():
     results = ConsoleEmailProvider().send_email_batch([email(), email()])
     assert len(results) == 2 and all(isinstance(r, SendResult) for r in results)
+
+
+def test_consecutive_sends_and_batches_reuse_one_kept_alive_connection(sender):
+    for _ in range(3):
+        sender.send(email())
+    send_batch(sender, [email(), email()])
+    send_batch(sender, [email(), email()])
+    clients = [request.client for request in sending_requests(sender.fake)]
+    assert len(clients) == 5
+    single, batch = set(clients[:3]), set(clients[3:])
+    assert len(single) == 1 and len(batch) == 1
+    # Mailgun batches go through the configured backend itself; Postmark's through its batch subclass.
+    assert (single == batch) == (sender.name == "mailgun")
