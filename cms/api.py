@@ -134,8 +134,9 @@ def optimise_page_queryset(queryset):
     model = queryset.model
     rendition_specs = list(RENDITION_SPECS.values())
     queryset = queryset.select_related("locale")
-    if hasattr(model, "hero_image"):
-        queryset = queryset.prefetch_related(Prefetch("hero_image", queryset=images_with_renditions()))
+    for image_field in ("hero_image", "social_image"):
+        if hasattr(model, image_field):
+            queryset = queryset.prefetch_related(Prefetch(image_field, queryset=images_with_renditions()))
     if hasattr(model, "topics"):
         queryset = queryset.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     if model is ArticlePage:
@@ -196,18 +197,24 @@ class PagesAPIViewSet(HTMLRichTextMixin, WagtailPagesAPIViewSet):
 class PagePreviewAPIViewSet(PagesAPIViewSet):
     """``GET /api/v2/page_preview/?content_type=cms.articlepage&token=...``: the draft an editor is previewing.
 
+    ``/api/v2/page_preview/<id>/`` answers the same: it is the URL wagtail-headless-preview's README has client code
+    call (``page_preview/1/?content_type=...&token=...&format=json``). The id there is a placeholder (a new page has
+    none yet); the token alone says which draft, so the id is not looked at.
+
     The token is wagtail-headless-preview's (signed with SECRET_KEY); we also refuse it once it is older than
     CMS_PREVIEW_TOKEN_MAX_AGE, which the package itself does not check.
     """
 
     name = "page_preview"
-    known_query_parameters = frozenset(["content_type", "token", "fields", "rich_text_format"])
+    # "format" (json is the only one) and "_" (a cache buster) as on Wagtail's other endpoints.
+    known_query_parameters = frozenset(["content_type", "token", "fields", "rich_text_format", "format", "_"])
 
     @classmethod
     def get_urlpatterns(cls):
         from django.urls import path
 
-        return [path("", cls.as_view({"get": "preview_view"}), name="listing")]
+        view = cls.as_view({"get": "preview_view"})
+        return [path("", view, name="listing"), path("<int:pk>/", view, name="detail")]
 
     def get_object(self):
         if hasattr(self, "_preview_page"):
@@ -240,7 +247,7 @@ class PagePreviewAPIViewSet(PagesAPIViewSet):
         fields_config = [*fields_config, ("detail_url", True, None), ("parent", True, None)]
         return self._get_serializer_class(self.request.wagtailapi_router, type(page), fields_config, show_details=True)
 
-    def preview_view(self, request):
+    def preview_view(self, request, pk=None):
         page = self.get_object()
         return Response(self.get_serializer(page).data)
 

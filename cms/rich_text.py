@@ -19,7 +19,7 @@ from wagtail.rich_text import EmbedHandler, LinkHandler, expand_db_html
 from wagtail.rich_text.pages import PageLinkHandler
 
 from cms.frontend import absolute_media_url, frontend_url, site_root_paths
-from cms.images import RENDITION_SPECS, images_with_renditions
+from cms.images import RENDITION_SPECS, SourceImageIOError, images_with_renditions
 from cms.visibility import public_pages
 
 # Never present in stored rich text: PostgreSQL text cannot hold NUL, and editors cannot type it.
@@ -88,7 +88,10 @@ class RenditionImageEmbedHandler(EmbedHandler):
     def _img(image, attrs):
         if image is None:
             return ""
-        renditions = image.get_renditions(*RENDITION_SPECS.values())
+        try:
+            renditions = image.get_renditions(*RENDITION_SPECS.values())
+        except SourceImageIOError:  # the file is lost from storage: leave the image out, not the whole response
+            return ""
         medium = renditions[RENDITION_SPECS["medium"]]
         srcset = ", ".join(
             f"{absolute_media_url(renditions[spec].url)} {renditions[spec].width}w" for spec in RENDITION_SPECS.values()

@@ -4,6 +4,7 @@ from rest_framework.fields import Field
 
 from cms.frontend import frontend_path, frontend_url, site_root_paths
 from cms.images import image_api_representation
+from cms.seo import page_seo
 
 
 def root_paths(context):
@@ -66,6 +67,16 @@ class ImageRenditionsField(Field):
 class ImageAltField(ImageRenditionsField):
     def to_representation(self, image):
         return image.default_alt_text or ""
+
+
+class SEOField(Field):
+    """``seo``: title, description, canonical URL, social image and structured data (cms/seo.py)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return page_seo(page, root_paths(self.context))
 
 
 class TopicsField(Field):

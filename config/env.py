@@ -81,6 +81,19 @@ def env_url(name, default=None, *, schemes=("http", "https"), required=False):
     return value.rstrip("/")
 
 
+def env_origins(name, default=()):
+    """A comma-separated list of origins (``scheme://host[:port]``, no path), e.g. for CORS."""
+    origins = []
+    for item in env_list(name, default):
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or parts.query:
+            raise ImproperlyConfigured(
+                f"{name} must list origins like https://clinic.example (scheme and host, no path); got {item!r}."
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
 def env_database(name, default):
     """A ``DATABASES`` entry parsed from a database URL (postgres://, sqlite:///)."""
     import dj_database_url

@@ -1,4 +1,4 @@
-from cms.models.pages import ArticleIndexPage, ArticlePage, HomePage, RelatedArticle, ServicePage
+from cms.models.pages import ArticleIndexPage, ArticlePage, HomePage, InfoPage, RelatedArticle, ServicePage
 from cms.models.settings import ClinicSettings
 from cms.models.snippets import Person, Topic
 
@@ -7,6 +7,7 @@ __all__ = [
     "ArticlePage",
     "ClinicSettings",
     "HomePage",
+    "InfoPage",
     "Person",
     "RelatedArticle",
     "ServicePage",

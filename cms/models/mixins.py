@@ -113,11 +113,3 @@ class BasePage(FrontendPageMixin, DemoContentMixin, SEOMixin, Page):
 
     class Meta:
         abstract = True
-
-    @property
-    def seo(self):
-        return {
-            "title": self.seo_title or self.title,
-            "description": self.search_description or getattr(self, "summary", ""),
-            "canonical_url": frontend_url(self),
-        }

@@ -11,7 +11,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from cms.models.mixins import BasePage, MedicalReviewMixin, ReadingTimeMixin
-from cms.serializers import ImageField, PageLinksField, PersonField, TopicsField
+from cms.serializers import ImageField, PageLinksField, PersonField, SEOField, TopicsField
 
 
 def hero_image_field():
@@ -27,14 +27,14 @@ def hero_image_field():
 
 COMMON_API_FIELDS = [
     APIField("hero_image", serializer=ImageField()),
-    APIField("seo"),
+    APIField("seo", serializer=SEOField()),
     APIField("is_demo"),
 ]
 
 
 class HomePage(BasePage):
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ArticleIndexPage", "cms.ServicePage"]
+    subpage_types = ["cms.ArticleIndexPage", "cms.ServicePage", "cms.InfoPage"]
     max_count = 1
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
@@ -149,4 +149,31 @@ class ServicePage(BasePage):
         verbose_name = "service"
 
 
-__all__ = ["ArticleIndexPage", "ArticlePage", "HomePage", "RelatedArticle", "ServicePage"]
+class InfoPage(BasePage):
+    """A page of plain information the clinic keeps up to date: the privacy notice, terms, accessibility statement.
+
+    Clinic settings say which one is the privacy notice (linked from the footer and the subscribe form).
+    """
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+
+    summary = models.TextField(max_length=400, blank=True, help_text="One or two sentences for search results.")
+    last_updated = models.DateField(null=True, blank=True, help_text='Shown as "Last updated" on the page.')
+    body = StreamField(BodyStreamBlock(), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("summary"), FieldPanel("last_updated"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    api_fields = [
+        APIField("summary"),
+        APIField("last_updated"),
+        APIField("seo", serializer=SEOField()),
+        APIField("is_demo"),
+        APIField("body"),
+    ]
+
+    class Meta:
+        verbose_name = "information page"
+
+
+__all__ = ["ArticleIndexPage", "ArticlePage", "HomePage", "InfoPage", "RelatedArticle", "ServicePage"]

@@ -34,12 +34,21 @@ class ClinicSettings(BaseGenericSetting):
     )
     booking_url = models.URLField(blank=True, help_text="Where patients book a consultation.")
     medical_disclaimer = models.TextField(blank=True, help_text="Shown with every article and in messages.")
+    privacy_page = models.ForeignKey(
+        "cms.InfoPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The privacy notice, linked from the site's footer and the subscribe form.",
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("clinic_name"), FieldPanel("phone"), FieldPanel("postal_address")], "Clinic"),
         FieldPanel("time_zone"),
         FieldPanel("booking_url"),
         FieldPanel("medical_disclaimer"),
+        FieldPanel("privacy_page"),
     ]
 
     class Meta:
@@ -57,4 +66,13 @@ class ClinicSettings(BaseGenericSetting):
             "time_zone": self.time_zone,
             "booking_url": self.booking_url,
             "medical_disclaimer": self.medical_disclaimer,
+            "privacy_notice": self.privacy_notice_link(),
         }
+
+    def privacy_notice_link(self):
+        """``{id, title, url, type}`` of the privacy notice while it is public, else None."""
+        from cms.serializers import page_link
+        from cms.visibility import public_pages
+
+        page = public_pages().filter(pk=self.privacy_page_id).first() if self.privacy_page_id else None
+        return page_link(page, {}) if page else None

@@ -10,6 +10,7 @@ from config.env import (
     env_database,
     env_int,
     env_list,
+    env_origins,
     env_str,
     env_url,
 )
@@ -54,11 +55,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",  # an id per request, in every log line and X-Request-ID
     "config.metrics.WebhookMetricsMiddleware",  # outermost but one, so it counts 413s and 403s too
+    # Before the rest, so every answer of the paths it covers (errors, 304s, cache hits) carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",  # 413 before a body over the limit is read (config/middleware.py)
     "config.middleware.QueryGuardMiddleware",  # 400 for NUL bytes and out-of-range paging (config/middleware.py)
     "django.middleware.security.SecurityMiddleware",
@@ -171,6 +175,18 @@ FRONTEND_BASE_URL = env_url("FRONTEND_BASE_URL", PUBLIC_BASE_URL)
 SERVE_FRONTEND = env_bool("SERVE_FRONTEND", True)
 # The editor's preview panel frames the front end, which may live on another origin.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(FRONTEND_BASE_URL)
+
+# CORS (django-cors-headers, https://github.com/adamchainz/django-cors-headers): a front end on another origin may
+# read the content API and its OpenAPI document, and post to the subscribe endpoint the reference front end uses.
+# Only the listed origins, and never with credentials: the API is anonymous and never reads cookies, and a preview is
+# authorised by its token alone. ETag is exposed and If-None-Match allowed so revalidation (304) works cross-origin.
+CORS_ALLOWED_ORIGINS = env_origins("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/(?:v2/|openapi\.json$|outreach/v1/subscriptions/$)"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_ALLOW_HEADERS = ("accept", "content-type", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag",)
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Redis: the Celery broker and the shared cache. https://docs.celeryq.dev/en/stable/userguide/configuration.html
 REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss", "unix"))

@@ -53,6 +53,10 @@ def assert_renditions(image, alt):
         assert rendition["url"].startswith(PUBLIC + "/media/images/")
         assert rendition["url"].endswith(".webp")
         assert rendition["width"] > 0 and rendition["height"] > 0
+        # The shape of Wagtail's own ImageRenditionField, so clients written for stock Wagtail read it.
+        assert set(rendition) == {"url", "full_url", "width", "height", "alt"}
+        assert rendition["full_url"] == rendition["url"]
+        assert rendition["alt"] == alt
 
 
 def test_article_detail_shape(api, article):
@@ -76,11 +80,24 @@ def test_article_detail_shape(api, article):
             "type": "cms.ArticlePage",
         }
     ]
-    assert data["seo"] == {
+    seo = data["seo"]
+    assert {key: seo[key] for key in ("title", "description", "canonical_url")} == {
         "title": "SEO title",
         "description": "SEO description",
         "canonical_url": f"{FRONTEND}/articles/what-to-know/",
     }
+    # The link-preview image: the hero image as a 1200x630-bounded JPEG, with its alt text.
+    assert seo["image"]["url"].startswith(PUBLIC + "/media/images/") and seo["image"]["url"].endswith(".jpg")
+    assert seo["image"]["alt"] == article.hero_image.description
+    structured = seo["structured_data"]
+    assert structured["@type"] == ["MedicalWebPage", "FAQPage"]
+    assert structured["url"] == f"{FRONTEND}/articles/what-to-know/"
+    assert structured["reviewedBy"] == {"@type": "Person", "name": "Dr. Test Reviewer", "honorificSuffix": "MD"}
+    assert structured["lastReviewed"] == "2026-10-01"
+    assert [t["name"] for t in structured["about"]] == ["Cancer Care", "Pain Management"]
+    assert structured["mainEntity"] == [
+        {"@type": "Question", "name": "Does it hurt?", "acceptedAnswer": {"@type": "Answer", "text": "Not much."}}
+    ]
     assert [block["type"] for block in data["body"]] == [
         "heading",
         "rich_text",

@@ -1,6 +1,7 @@
 """Headless preview: the editor's Preview points at the front end with a signed, expiring token; the API returns the
 draft for that token only."""
 
+import re
 import time
 from unittest import mock
 
@@ -76,3 +77,28 @@ def test_tokens_are_checked(api, index):
     assert api.get(preview_url(token[:-2] + "xx")).status_code == 403
     assert api.get(preview_url(token, "cms.servicepage")).status_code == 404
     assert api.get(preview_url(token, "auth.user")).status_code == 404
+
+
+def test_the_headless_preview_client_flow_by_id(api, index, django_user_model):
+    """What wagtail-headless-preview's README client does: read content_type and token from the preview URL the
+    admin frames, then GET /api/v2/page_preview/1/?content_type=...&token=...&format=json (1 is a placeholder)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    article = make_article(index, title="Live title")
+    article.title = "Draft seen through the client"
+    request = RequestFactory().get("/admin/")
+    request.user = django_user_model.objects.create_superuser("editor", "e@example.com", "x" * 12)
+    html = article.serve_preview(request, "").content.decode()
+    frame_url = re.search(r'<iframe src="([^"]+)"', html).group(1).replace("&amp;", "&")
+    params = {key: values[0] for key, values in parse_qs(urlsplit(frame_url).query).items()}
+
+    response = api.get("/api/v2/page_preview/1/", {**params, "format": "json"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response.json()["title"] == "Draft seen through the client"
+    assert response.json()["id"] == article.pk
+    # The id in the path is not what selects the draft: the token is, and a forged one is refused there too.
+    assert api.get(f"/api/v2/page_preview/{article.pk + 1000}/", params).json()["title"] == article.title
+    assert api.get("/api/v2/page_preview/1/", {**params, "token": params["token"] + "x"}).status_code == 403
