@@ -7,11 +7,15 @@
 - JSON only (no browsable API), so a response depends on the URL alone and can be cached (cms/caching.py).
 """
 
+import copy
+from urllib.parse import urlsplit
+
 from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
+from django.urls import resolve
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -356,3 +360,27 @@ api_router.register_endpoint("documents", DocumentsAPIViewSet)
 api_router.register_endpoint("redirects", RedirectsAPIViewSet)
 api_router.register_endpoint("topics", TopicsAPIViewSet)
 api_router.register_endpoint("clinic", ClinicAPIViewSet)
+
+
+def read_api(request, path, params=None):
+    """``GET path?params`` of this content API in this process: the same views, filters and serialisers an HTTP
+    client reaches (a find/ answer is followed to the detail it names), without an HTTP round trip. The server-side
+    rendering of the site's head reads pages through it, so it shows exactly what the API serves.
+
+    Returns ``(status, data)``; data is the response's JSON value, or None when it has none.
+    """
+    query = QueryDict(mutable=True)
+    for key, value in (params or {}).items():
+        query[key] = value
+    for _ in range(2):  # a find/ redirect, then the detail it points at
+        internal = copy.copy(request)
+        internal.method = "GET"
+        internal.path = internal.path_info = path
+        internal.GET = query
+        match = resolve(path, getattr(request, "urlconf", None))
+        response = match.func(internal, *match.args, **match.kwargs)
+        if response.status_code != 302:
+            return response.status_code, getattr(response, "data", None)
+        location = urlsplit(response["Location"])
+        path, query = location.path, QueryDict(location.query, mutable=True)
+    return response.status_code, None

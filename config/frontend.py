@@ -5,9 +5,12 @@ The front end is plain files that live on the content API alone, so any static h
 
 - ``asset``: files under ``frontend/assets/`` with the content types JavaScript modules need, an ``ETag`` and
   ``Last-Modified``, and ``Cache-Control: no-cache`` (revalidated on every use, so a deploy shows at once).
-- ``shell``: ``frontend/index.html`` for every other page path; the browser-side router asks the API what the
-  path is. The view fills in the API's origin (``<meta name="api-base">``) and the front end's own origin, and sends
-  a Content-Security-Policy that allows scripts, styles, images and API calls from this origin and the API's only.
+- ``shell``: ``frontend/index.html`` for every other page path, with the status and document head of what is there
+  (cms/public_paths.py): each page's title, description, canonical URL, Open Graph and Twitter tags, image and
+  structured data from the API's data, for crawlers and link previews that run no JavaScript; 404 where nothing is
+  (the JavaScript still draws a friendly page). The view also fills in the API's origin (``<meta name="api-base">``)
+  and the front end's own, and sends a Content-Security-Policy that allows scripts, styles, images and API calls
+  from this origin and the API's only (JSON-LD is a data block, not a script: the policy does not apply to it).
 """
 
 import hashlib
@@ -17,10 +20,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -38,8 +42,11 @@ CONTENT_TYPES = {
 # The shell's placeholders: empty means "same origin", which is what a static host serving the files unchanged gets.
 API_BASE_META = '<meta name="api-base" content="">'
 SITE_BASE_META = '<meta name="site-base" content="">'
+# What the server replaces with the path's own head; a static host serving the file unchanged keeps the generic one.
+HEAD_START, HEAD_END = "<!--head-->", "<!--/head-->"
 # Paths the editor's Preview panel loads in an iframe of the admin; every other page refuses to be framed.
 PREVIEW_PATH = "/preview"
+HTML = "text/html; charset=utf-8"
 
 
 def origin(url):
@@ -75,13 +82,32 @@ def _shell_template(mtime_ns):
     return (FRONTEND_DIR / "index.html").read_text(encoding="utf-8")
 
 
-def shell_html():
+def head_html(head):
+    """The <title>, links, meta tags and JSON-LD of a cms.public_paths.Head."""
+    html = format_html("<title>{}</title>\n", head.full_title)
+    html += format_html_join(
+        "",
+        "  <{}{}>\n",
+        ((tag, format_html_join("", ' {}="{}"', attributes.items())) for tag, attributes in head.elements()),
+    )
+    if head.structured_data_json:
+        # Escaped like Django's json_script (no "<", ">" or "&" in it), so it cannot end the element early.
+        data = mark_safe(head.structured_data_json)  # escaped like json_script: safe inside the element
+        html += format_html('  <script type="application/ld+json" id="structured-data">{}</script>\n', data)
+    return html
+
+
+def shell_html(head=None):
     template = _shell_template((FRONTEND_DIR / "index.html").stat().st_mtime_ns)
     api_base = settings.PUBLIC_BASE_URL.rstrip("/")
     site_base = settings.FRONTEND_BASE_URL.rstrip("/")
-    return template.replace(API_BASE_META, f'<meta name="api-base" content="{escape(api_base)}">').replace(
+    html = template.replace(API_BASE_META, f'<meta name="api-base" content="{escape(api_base)}">').replace(
         SITE_BASE_META, f'<meta name="site-base" content="{escape(site_base)}">'
     )
+    if head is not None:
+        before, rest = html.split(HEAD_START, 1)
+        html = before + head_html(head).strip() + rest.split(HEAD_END, 1)[1]
+    return html
 
 
 def content_security_policy(framed_by=None):
@@ -104,11 +130,18 @@ def content_security_policy(framed_by=None):
 @require_safe
 @xframe_options_exempt  # framing is governed by the CSP's frame-ancestors below
 def shell(request, path=""):
-    body = shell_html().encode()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    not_modified = get_conditional_response(request, etag=etag)
-    response = not_modified or HttpResponse(body, content_type="text/html; charset=utf-8")
-    response["ETag"] = etag
+    from cms.public_paths import answer_for
+
+    answer = answer_for(request)
+    if answer.redirect:
+        return HttpResponsePermanentRedirect(answer.redirect)
+    body = shell_html(answer.head).encode()
+    if answer.status == 200:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        response = get_conditional_response(request, etag=etag) or HttpResponse(body, content_type=HTML)
+        response["ETag"] = etag
+    else:
+        response = HttpResponse(body, content_type=HTML, status=answer.status)
     response["Cache-Control"] = "no-cache"
     if request.path == PREVIEW_PATH:
         # The admin (on PUBLIC_BASE_URL) shows the preview in an iframe.

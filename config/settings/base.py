@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.redirects.PublicRedirectMiddleware",  # Wagtail's redirects, to public pages only (cms/redirects.py)
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
