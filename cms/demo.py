@@ -19,8 +19,8 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from cms.clinic import get_clinic_settings
-from cms.demo_articles import ARTICLES, SERVICES, TOPICS
-from cms.models import ArticleIndexPage, ArticlePage, HomePage, Person, RelatedArticle, ServicePage, Topic
+from cms.demo_articles import ARTICLES, PRIVACY_NOTICE, SERVICES, TOPICS
+from cms.models import ArticleIndexPage, ArticlePage, HomePage, InfoPage, Person, RelatedArticle, ServicePage, Topic
 
 CLINIC = {
     "clinic_name": "Ketamine Center of Connecticut",
@@ -95,6 +95,7 @@ def seed_cms(stdout):
                 )
             )
         link_related(articles, stdout)
+        ensure_privacy_notice(home)
     stdout.write(f"CMS demo content is in place ({len(articles)} articles).")
 
 
@@ -136,6 +137,25 @@ def ensure_clinic_settings(stdout):
     clinic.full_clean()
     clinic.save()
     stdout.write("Set the clinic settings.")
+
+
+def ensure_privacy_notice(home):
+    """The demo privacy notice, and the clinic settings pointing at it unless they already point at one."""
+    notice = ensure_child(
+        home,
+        InfoPage,
+        PRIVACY_NOTICE["slug"],
+        title=PRIVACY_NOTICE["title"],
+        summary=PRIVACY_NOTICE["summary"],
+        last_updated=datetime.date.fromisoformat(PRIVACY_NOTICE["last_updated"]),
+        body_spec=PRIVACY_NOTICE["body"],
+        is_demo=True,
+    )
+    clinic = get_clinic_settings()
+    if clinic.privacy_page_id is None:
+        clinic.privacy_page = notice
+        clinic.save()
+    return notice
 
 
 def ensure_topic(slug, name, description):

@@ -322,3 +322,52 @@ ARTICLES = [
         ],
     },
 ]
+
+# The privacy notice (a cms.InfoPage the clinic edits), demo wording: a starting point for the clinic's own notice,
+# to be checked by whoever answers for the clinic's privacy practices before it is published as real.
+PRIVACY_NOTICE = {
+    "slug": "privacy",
+    "title": "Privacy notice",
+    "summary": "What we collect when you use this site or subscribe to our articles, why, and how to stop.",
+    "last_updated": "2026-10-01",
+    "body": [
+        (
+            "callout",
+            {
+                "tone": "warning",
+                "title": "Demo content",
+                "text": "<p>This notice is sample wording for trying out the site. It is not this clinic's privacy "
+                "notice and not legal advice.</p>",
+                "page": None,
+                "link_text": "",
+            },
+        ),
+        heading("What we collect"),
+        text(
+            "<p>Reading our articles needs no account and we set no advertising cookies. When you subscribe to new "
+            "articles we keep your email address and/or mobile number, the topics you chose, the wording you agreed "
+            "to and when you agreed to it.</p>",
+        ),
+        heading("Why we use it"),
+        text(
+            "<p>Only to send you the messages you asked for: new articles on your topics and, if you are our patient, "
+            "reminders about your own appointments. We do not sell your details or share them for marketing.</p>",
+        ),
+        heading("Who handles it for us"),
+        text(
+            "<p>Our email and text message providers deliver the messages on our behalf, under agreements that "
+            "protect your information. Health information about patients is handled as the law on health privacy "
+            "(HIPAA) requires.</p>",
+        ),
+        heading("How to stop"),
+        text(
+            "<p>Reply STOP to any text, or use the unsubscribe link in any email. We stop at once and keep only a "
+            "record that you asked us to stop, so we never message you again by mistake.</p>",
+        ),
+        heading("Questions"),
+        text(
+            "<p>Call us at the number at the foot of this page to ask what we hold about you, or to have it "
+            "corrected or deleted.</p>",
+        ),
+    ],
+}

@@ -7,7 +7,7 @@ from wagtail.models import Page, Site
 
 from cms.clinic import get_clinic_settings
 from cms.demo import seed_cms
-from cms.models import ArticleIndexPage, ArticlePage, HomePage, Person, ServicePage, Topic
+from cms.models import ArticleIndexPage, ArticlePage, HomePage, InfoPage, Person, ServicePage, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,13 @@ def test_seed_is_complete_and_idempotent(api):
     assert not Page.objects.filter(depth=2).exclude(pk=home.pk).exists()  # Wagtail's "Welcome" page is gone
     assert ArticleIndexPage.objects.count() == 1
     assert ServicePage.objects.count() == 3
+    # The privacy notice: a demo information page the clinic edits, which the clinic settings point at.
+    notice = InfoPage.objects.get(slug="privacy")
+    assert notice.is_demo and notice.live
+    assert get_clinic_settings().privacy_page_id == notice.pk
+    linked = api.get("/api/v2/clinic/").json()["privacy_notice"]
+    assert linked["url"].endswith("/privacy/") and linked["title"] == "Privacy notice"
+    assert "Demo content" in json.dumps(api.get(f"/api/v2/pages/{notice.pk}/").json()["body"])
     assert set(Topic.objects.values_list("slug", flat=True)) == {
         "pain-management",
         "cancer-care",

@@ -137,11 +137,14 @@ class Tab:
             self.api_responses.append((response.status, response.url))
             if response.status >= 500:
                 self.errors.append(f"API error: {response.status} {response.url}")
+        elif response.status == 404 and response.request.resource_type == "document":
+            pass  # an unknown path: the server says 404 (for crawlers), the front end draws "Page not found"
         elif response.status >= 400:
             self.errors.append(f"failed to load: {response.status} {response.url}")
 
     def open(self, path):
-        self.page.goto(self.base_url + path)
+        response = self.page.goto(self.base_url + path)
+        self.status = response.status if response else None  # the status of the HTML the server sent first
         self.wait_for_view()
         return self.page
 

@@ -170,6 +170,7 @@ def test_routing_redirects_not_found_and_preview(tab, demo_site, artifacts_dir):
 
     tab.api_responses.clear()
     page = tab.open("/no-such-page/")
+    assert tab.status == 404
     expect(page.locator("h1")).to_have_text("Page not found")
     expect(page.locator("main code")).to_have_text("/no-such-page/")
     expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")

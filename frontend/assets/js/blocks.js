@@ -104,14 +104,3 @@ export function sectionHeadings(blocks = []) {
     .filter((block) => block.type === "heading" && block.value.level !== "h3" && block.value.anchor)
     .map((block) => ({ text: block.value.text, anchor: block.value.anchor }));
 }
-
-/** FAQ items as schema.org Question objects (for FAQPage structured data). */
-export function faqItems(blocks = []) {
-  return blocks
-    .filter((block) => block.type === "faq")
-    .map((block) => ({
-      "@type": "Question",
-      name: block.value.question,
-      acceptedAnswer: { "@type": "Answer", text: richText(block.value.answer).textContent.trim() },
-    }));
-}

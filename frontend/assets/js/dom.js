@@ -89,11 +89,6 @@ export function richText(html, { imageSizes = "(min-width: 48rem) 44rem, 100vw" 
   return root;
 }
 
-/** The words of rich text, e.g. for a meta description. */
-export function plainText(html) {
-  return html ? richText(html).textContent.replace(/\s+/g, " ").trim() : "";
-}
-
 const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
 
 /** "2026-10-01" -> "October 1, 2026" (the date as written, whatever the reader's time zone). */

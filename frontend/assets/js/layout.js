@@ -65,6 +65,7 @@ export function renderFooter(container, { clinic, indexPage }) {
           h("li", null, h("a", { href: "/#treatments" }, "Treatments")),
           h("li", null, h("a", { href: "/subscribe/" }, "Get new articles by email or text")),
           clinic?.booking_url && h("li", null, h("a", { href: clinic.booking_url }, "Book a consultation")),
+          clinic?.privacy_notice?.url && h("li", null, h("a", { href: clinic.privacy_notice.url }, clinic.privacy_notice.title)),
         ),
       ),
       h(
@@ -115,21 +116,49 @@ function setLink(rel, href) {
   link.setAttribute("href", href);
 }
 
-/** Title, description, canonical URL, robots and social-card tags for the current view. */
-export function setHead({ title, description, canonical, image, noindex = false, siteName }) {
-  const fullTitle = title && siteName && title !== siteName ? `${title} | ${siteName}` : title || siteName || "";
-  document.title = fullTitle;
-  setMeta("name", "description", description);
-  setMeta("name", "robots", noindex ? "noindex" : null);
-  setLink("canonical", noindex ? null : canonical);
-  setMeta("property", "og:title", title);
-  setMeta("property", "og:description", description);
-  setMeta("property", "og:url", noindex ? null : canonical);
-  setMeta("property", "og:image", image?.renditions?.large?.url);
-  setMeta("property", "og:site_name", siteName);
+/** A page's head from the API's `seo` (the server renders the same values into the first HTML: cms/public_paths.py). */
+export function pageHead(page) {
+  const seo = page.seo || {};
+  return {
+    title: seo.title || page.title,
+    description: seo.description,
+    canonical: seo.canonical_url,
+    image: seo.image,
+    type: page.meta?.type === "cms.ArticlePage" ? "article" : "website",
+  };
 }
 
-/** Structured data (JSON-LD) for the view; a data block, not a script, so the CSP does not apply to it. */
+/**
+ * Title, description, canonical URL, robots, Open Graph and Twitter tags for the current view: the same tags, with
+ * the same values, as the server puts in a path's first HTML (cms/public_paths.py, Head.elements).
+ */
+export function setHead({ title, description, canonical, image, noindex = false, siteName, type = "website" }) {
+  const fullTitle = title && siteName && title !== siteName ? `${title} | ${siteName}` : title || siteName || "";
+  document.title = fullTitle;
+  const url = noindex ? null : canonical;
+  setLink("canonical", url);
+  const tags = [
+    ["name", "description", description],
+    ["name", "robots", noindex ? "noindex" : null],
+    ["property", "og:type", type],
+    ["property", "og:title", title],
+    ["property", "og:description", description],
+    ["property", "og:url", url],
+    ["property", "og:image", image?.url],
+    ["property", "og:image:width", image?.width],
+    ["property", "og:image:height", image?.height],
+    ["property", "og:image:alt", image?.alt],
+    ["property", "og:site_name", siteName],
+    ["name", "twitter:card", image ? "summary_large_image" : "summary"],
+    ["name", "twitter:title", title],
+    ["name", "twitter:description", description],
+    ["name", "twitter:image", image?.url],
+    ["name", "twitter:image:alt", image?.alt],
+  ];
+  for (const [attribute, key, value] of tags) setMeta(attribute, key, value == null ? null : String(value));
+}
+
+/** Structured data (JSON-LD, from the API's seo) for the view; a data block, not a script: the CSP does not apply. */
 export function setStructuredData(data) {
   document.head.querySelector("script#structured-data")?.remove();
   if (!data) return;

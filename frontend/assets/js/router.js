@@ -91,7 +91,10 @@ export async function resolve(url, sharedPromise) {
     return { ...result, canonicalPath: page.meta?.html_path, pageType: page.meta?.type };
   }
   const builtIn = builtInView(url.pathname, shared.clinic);
-  if (builtIn) return { ...(await builtIn.view(context)), canonicalPath: builtIn.canonicalPath };
+  if (builtIn) {
+    const result = await builtIn.view(context);
+    return { ...result, head: { canonical: SITE_BASE + builtIn.canonicalPath, ...result.head }, canonicalPath: builtIn.canonicalPath };
+  }
 
   const location = await api.findRedirect(url);
   if (location) return { redirect: location };

@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import { articleCard, bookingBand } from "../components.js";
 import { h } from "../dom.js";
+import { pageHead } from "../layout.js";
 
 const PAGE_SIZE = 50;
 
@@ -82,11 +83,7 @@ export async function articleIndexView({ page, clinic, url }) {
       bookingBand(clinic),
     ],
     isDemo: page.is_demo,
-    head: {
-      title: topic ? `${topic.name}: ${page.seo?.title || page.title}` : page.seo?.title || page.title,
-      description: page.seo?.description || page.intro,
-      canonical: page.seo?.canonical_url,
-      noindex: Boolean(query),
-    },
+    head: { ...pageHead(page), title: topic ? `${topic.name}: ${pageHead(page).title}` : pageHead(page).title, noindex: Boolean(query) },
+    structuredData: page.seo?.structured_data,
   };
 }

@@ -1,9 +1,10 @@
 // An article (cms.ArticlePage): header with topics and medical review, hero image, "On this page", the body,
 // the medical disclaimer, who wrote and reviewed it, related articles and the booking call.
 
-import { faqItems, renderBody, sectionHeadings } from "../blocks.js";
+import { renderBody, sectionHeadings } from "../blocks.js";
 import { bookingBand, responsiveImage, topicTags } from "../components.js";
 import { formatDate, h } from "../dom.js";
+import { pageHead } from "../layout.js";
 
 function personLine(person) {
   return person.credentials ? `${person.name}, ${person.credentials}` : person.name;
@@ -79,7 +80,6 @@ function related(page) {
 
 export function articleView({ page, clinic, indexPage }) {
   const body = page.body || [];
-  const faqs = faqItems(body);
   const article = h(
     "article",
     { class: "article" },
@@ -106,26 +106,10 @@ export function articleView({ page, clinic, indexPage }) {
     ),
   );
 
-  const reviewer = page.medical_reviewer;
   return {
     content: [article, bookingBand(clinic)],
     isDemo: page.is_demo,
-    head: {
-      title: page.seo?.title || page.title,
-      description: page.seo?.description || page.summary,
-      canonical: page.seo?.canonical_url,
-      image: page.hero_image,
-    },
-    structuredData: {
-      "@context": "https://schema.org",
-      "@type": faqs.length ? ["MedicalWebPage", "FAQPage"] : "MedicalWebPage",
-      name: page.title,
-      description: page.seo?.description || page.summary,
-      url: page.seo?.canonical_url,
-      lastReviewed: page.last_reviewed || undefined,
-      reviewedBy: reviewer ? { "@type": "Person", name: reviewer.name, honorificSuffix: reviewer.credentials || undefined } : undefined,
-      about: (page.topics || []).map((topic) => ({ "@type": "Thing", name: topic.name })),
-      mainEntity: faqs.length ? faqs : undefined,
-    },
+    head: pageHead(page),
+    structuredData: page.seo?.structured_data,
   };
 }

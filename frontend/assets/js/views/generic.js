@@ -1,9 +1,10 @@
-// Any other page type (e.g. one added to the CMS later): its title, intro or summary and body, so nothing the
-// API publishes is left without a page.
+// Information pages (cms.InfoPage: the privacy notice...) and any other page type (e.g. one added to the CMS
+// later): its title, intro or summary, last update and body, so nothing the API publishes is left without a page.
 
 import { renderBody } from "../blocks.js";
 import { bookingBand } from "../components.js";
-import { h, richText } from "../dom.js";
+import { formatDate, h, richText } from "../dom.js";
+import { pageHead } from "../layout.js";
 
 export function genericView({ page, clinic }) {
   const intro = page.intro || page.summary;
@@ -17,12 +18,14 @@ export function genericView({ page, clinic }) {
           { class: "wrap wrap--narrow" },
           h("h1", { tabindex: "-1" }, page.title),
           intro && (intro.trim().startsWith("<") ? h("div", { class: "lead rich-text" }, richText(intro)) : h("p", { class: "lead" }, intro)),
+          page.last_updated && h("p", { class: "page-header__meta" }, "Last updated ", h("time", { datetime: page.last_updated }, formatDate(page.last_updated))),
         ),
       ),
       page.body?.length ? h("div", { class: "wrap wrap--narrow section" }, h("div", { class: "prose" }, renderBody(page.body))) : null,
       bookingBand(clinic),
     ],
     isDemo: page.is_demo,
-    head: { title: page.seo?.title || page.title, description: page.seo?.description || page.summary, canonical: page.seo?.canonical_url },
+    head: pageHead(page),
+    structuredData: page.seo?.structured_data,
   };
 }

@@ -3,7 +3,8 @@
 import * as api from "../api.js";
 import { renderBody } from "../blocks.js";
 import { articleCard, bookingBand, bookingLink, callLink, responsiveImage, serviceCard, topicTags } from "../components.js";
-import { h, plainText, richText } from "../dom.js";
+import { h, richText } from "../dom.js";
+import { pageHead } from "../layout.js";
 
 const FEATURED_COUNT = 3;
 
@@ -91,19 +92,7 @@ export async function homeView({ page, clinic, indexPage }) {
   return {
     content: [hero, body, treatments, latest, bookingBand(clinic), subscribe],
     isDemo: page.is_demo,
-    head: {
-      title: page.seo?.title || page.title,
-      description: page.seo?.description || plainText(page.intro) || clinic?.clinic_name,
-      canonical: page.seo?.canonical_url,
-      image: page.hero_image,
-    },
-    structuredData: clinic && {
-      "@context": "https://schema.org",
-      "@type": "MedicalClinic",
-      name: clinic.clinic_name,
-      telephone: clinic.phone || undefined,
-      address: clinic.postal_address ? clinic.postal_address.replace(/\n/g, ", ") : undefined,
-      url: page.meta?.html_url,
-    },
+    head: pageHead(page),
+    structuredData: page.seo?.structured_data,
   };
 }

@@ -2,9 +2,10 @@
 // and the booking call.
 
 import * as api from "../api.js";
-import { faqItems, renderBody } from "../blocks.js";
+import { renderBody } from "../blocks.js";
 import { articleCard, bookingBand, bookingLink, callLink, responsiveImage } from "../components.js";
 import { h } from "../dom.js";
+import { pageHead } from "../layout.js";
 
 const RELATED_COUNT = 3;
 
@@ -13,7 +14,6 @@ export async function serviceView({ page, clinic }) {
   const reading = topicSlugs
     ? await api.articles({ topic: topicSlugs, order: "-last_reviewed", limit: RELATED_COUNT })
     : { items: [] };
-  const faqs = faqItems(page.body);
 
   return {
     content: [
@@ -50,14 +50,7 @@ export async function serviceView({ page, clinic }) {
       bookingBand(clinic),
     ],
     isDemo: page.is_demo,
-    head: { title: page.seo?.title || page.title, description: page.seo?.description || page.summary, canonical: page.seo?.canonical_url, image: page.hero_image },
-    structuredData: {
-      "@context": "https://schema.org",
-      "@type": faqs.length ? ["MedicalWebPage", "FAQPage"] : "MedicalWebPage",
-      name: page.title,
-      description: page.summary,
-      url: page.seo?.canonical_url,
-      mainEntity: faqs.length ? faqs : undefined,
-    },
+    head: pageHead(page),
+    structuredData: page.seo?.structured_data,
   };
 }

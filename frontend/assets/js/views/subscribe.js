@@ -83,6 +83,8 @@ function buildForm({ topics, clinic, selectedSlug }) {
         h("input", { id: ids.consent, name: "consent", type: "checkbox", "aria-describedby": "consent-error" }),
         h("label", { for: ids.consent, class: "consent__wording" }, wording),
       ),
+      clinic?.privacy_notice?.url &&
+        h("p", { class: "hint consent__privacy" }, "How we use and protect your details: ", h("a", { href: clinic.privacy_notice.url }, clinic.privacy_notice.title), "."),
     ),
     h("button", { type: "submit", class: "button" }, "Subscribe"),
   );
