@@ -11,13 +11,16 @@ parser that runs no JavaScript reads the same title, description, canonical URL,
 front end shows once its JavaScript has run (frontend/assets/js/layout.js writes the same tags).
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 
 from cms.api import read_api
+from cms.caching import content_version, seconds_until_next_expiry
 from cms.models import Topic
 
 PREVIEW_PATHS = ("/preview", "/preview/")
@@ -148,6 +151,28 @@ def builtin_answer(request, clinic, site_name):
             canonical_url=site_base + booking.path,
         )
     return None
+
+
+def cached_answer_for(request):
+    """``answer_for``, kept in the Django cache under the API's content version (cms/caching.py), so a publish shows
+    at once and a page past its expiry drops out on time, exactly as for API responses. Reading a page through the
+    API in process costs tens of queries; the answer depends only on the URL (never on the session), so it is shared.
+    """
+    if request.path in PREVIEW_PATHS:
+        return answer_for(request)
+    raw = f"{content_version()}|{request.get_host()}|{request.get_full_path()}"
+    key = "cms:path-answer:" + hashlib.sha256(raw.encode()).hexdigest()
+    answer = cache.get(key)
+    if answer is None:
+        answer = answer_for(request)
+        until_expiry = seconds_until_next_expiry()
+        timeout = (
+            settings.CMS_API_CACHE_SECONDS
+            if until_expiry is None
+            else min(settings.CMS_API_CACHE_SECONDS, until_expiry)
+        )
+        cache.set(key, answer, timeout=timeout)
+    return answer
 
 
 def answer_for(request):

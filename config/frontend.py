@@ -130,9 +130,9 @@ def content_security_policy(framed_by=None):
 @require_safe
 @xframe_options_exempt  # framing is governed by the CSP's frame-ancestors below
 def shell(request, path=""):
-    from cms.public_paths import answer_for
+    from cms.public_paths import cached_answer_for
 
-    answer = answer_for(request)
+    answer = cached_answer_for(request)
     if answer.redirect:
         return HttpResponsePermanentRedirect(answer.redirect)
     body = shell_html(answer.head).encode()

@@ -243,3 +243,14 @@ def test_a_static_host_serving_the_file_unchanged_keeps_a_generic_head():
 
     html = (FRONTEND_DIR / "index.html").read_text()
     assert "<!--head-->" in html and "<!--/head-->" in html
+
+
+def test_answers_are_kept_but_a_publish_or_unpublish_shows_at_once(client, site):
+    article, index = site["article"], site["index"]
+    assert client.get("/articles/ketamine-and-pain/").status_code == 200
+    assert client.get("/articles/brand-new/").status_code == 404
+    article.unpublish()
+    make_article(index, "brand-new", title="Brand new")
+    assert client.get("/articles/ketamine-and-pain/").status_code == 404
+    response, head = read(client, "/articles/brand-new/")
+    assert response.status_code == 200 and head.title == "Brand new | Test Clinic"
