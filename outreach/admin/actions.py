@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outreach.admin.audit import audit
-from outreach.consent.ledger import cancel_pending, record_consent
+from outreach.consent.ledger import OPT_OUT_CANCEL_REASON, cancel_pending, record_consent
 from outreach.engine.planner import consultation_changed
 from outreach.models import ConsentRecord, Consultation, MessageStatus, OutboundMessage
 
@@ -99,7 +99,9 @@ def record_staff_consent(contact, *, channel, purpose, granted, wording, reason,
         )
         cancelled = 0
         if not granted:
-            cancelled = cancel_pending(contact, channel, purposes=[purpose], reason="consent withdrawn (staff)")
+            cancelled = cancel_pending(
+                contact, channel, purposes=[purpose], reason=f"{OPT_OUT_CANCEL_REASON} (recorded by staff)"
+            )
         audit(
             contact,
             "outreach.consent.record",

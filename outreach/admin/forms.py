@@ -52,8 +52,8 @@ class ConsentChangeForm(forms.Form):
     wording = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The patient's own words, or the wording they agreed to. Required to lift an opt-out the "
-        "patient made themself (STOP, unsubscribe link).",
+        help_text="The patient's own words, or the wording they agreed to. Required to lift an opt-out (by text, "
+        "link, provider report, or recorded by staff): only the patient can lift it.",
     )
 
 

@@ -64,7 +64,8 @@ def campaign_set_active(request, pk, active):
         consequence = (
             "Its steps will be planned and sent from the next tick."
             if active
-            else "Nothing more is sent for it until it is activated again; messages already planned wait."
+            else "Nothing more is sent for it: messages already planned are cancelled, and those still useful come "
+            "back if it is activated again."
         )
         return _confirm(
             request,

@@ -44,7 +44,7 @@ def opt_out_everywhere(contact, channel, source, *, wording="", reason=""):
     if purposes:
         ledger.opt_out(contact, channel, source, wording=wording, reason=reason, purposes=purposes)
     else:
-        ledger.cancel_pending(contact, channel, reason="opted out")
+        ledger.cancel_pending(contact, channel, reason=ledger.OPT_OUT_CANCEL_REASON)
     return bool(purposes)
 
 

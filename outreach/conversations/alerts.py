@@ -1,7 +1,7 @@
-"""Staff alerts: an email telling the front desk (a reschedule request) or the on-call clinician (a possible crisis)
-that a text needs them. Deliberately free of patient details (no name, number or message text): it says what
-happened and links to the message in the admin. Sent by a task after commit (outreach.tasks.enqueue_staff_alert);
-a failure to send is logged, never allowed to lose the patient's reply.
+"""Staff alerts: an email telling the front desk (a reschedule request, a CANCEL that may mean the visit) or the
+on-call clinician (a possible crisis) that a text needs them. Deliberately free of patient details (no name, number
+or message text): it says what happened and links to the message in the admin. Sent by a task after commit
+(outreach.tasks.enqueue_staff_alert); a failure to send is logged, never allowed to lose the patient's reply.
 """
 
 import logging
@@ -38,6 +38,16 @@ def alert_email(inbound, audience):
             f"{'a known patient' if inbound.contact_id else 'an unknown number'}).\n\n"
             "The sender was sent the 988 Suicide & Crisis Lifeline and the clinic's phone number automatically.\n"
             "Please read the message and contact the patient now.\n\n"
+            f"Open the admin: {admin_link(inbound.pk)}\n\n"
+            "This email deliberately contains no patient details.",
+        )
+    if audience == "cancellation":
+        return (
+            settings.OUTREACH_STAFF_EMAIL,
+            f"Possible cancellation (inbound message {inbound.pk})",
+            f"A patient replied CANCEL by text at {received} (inbound message {inbound.pk}).\n"
+            "By the texting rules this stops all texts to them, and it was recorded as an opt-out. It may also mean "
+            "they want to cancel a visit: please contact the patient (by phone) to check.\n\n"
             f"Open the admin: {admin_link(inbound.pk)}\n\n"
             "This email deliberately contains no patient details.",
         )

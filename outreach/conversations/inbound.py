@@ -1,12 +1,16 @@
 """Handling one inbound text: keep it once, find who sent it, decide what it is, act, and say what to reply.
 
-Order of reading: a possible crisis first (outreach.conversations.crisis), whatever else the text might also be; then
-keywords (outreach.conversations.keywords); anything else waits in the staff inbox, linked to the contact. Twilio
-retries a webhook that timed out, and a replayed request carries the same MessageSid: the unique MessageSid makes the
-second one a no-op with no second reply.
+Order of reading: a possible crisis first (outreach.conversations.crisis); then what Twilio did with it (Advanced
+Opt-Out), or a keyword (outreach.conversations.keywords), or an opt-out however it is written
+(outreach.conversations.opt_out). A crisis text that also opts out gets both: the crisis answer and the on-call
+alert, and the opt-out recorded and confirmed. Anything else waits in the staff inbox, linked to the contact.
+Twilio retries a webhook that timed out, and a replayed request carries the same MessageSid: the unique MessageSid
+makes the second one a no-op with no second reply.
 
-Unknown numbers: the message is kept with no contact (none is invented). Only STOP and HELP are answered, and a
-possible crisis: a person in danger gets the 988 Lifeline whoever they are, and the on-call clinician is told.
+Unknown numbers: the message is kept with no contact (none is invented). An opt-out is remembered by address (so it
+applies when the booking system later sends the number, and staff cannot text it from the inbox), START lifts it,
+HELP is answered, and a possible crisis: a person in danger gets the 988 Lifeline whoever they are, and the on-call
+clinician is told.
 
 Staff alerts (outreach.conversations.alerts) go out by a task after the transaction commits, so a slow email API
 never delays the reply.
@@ -37,6 +41,7 @@ class InboundSMS:
     from_number: str
     body: str
     num_media: int = 0
+    opt_out_type: str = ""  # Twilio Advanced Opt-Out's OptOutType (STOP, START, HELP) when Twilio acted on it
 
 
 def crisis_reply(clinic):
@@ -49,24 +54,37 @@ def crisis_reply(clinic):
     )
 
 
-def find_contact(number):
+def e164(number):
+    """The sender as E.164, or None for a short code or an alphanumeric sender (not a patient's phone)."""
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
-        return None  # a short code or an alphanumeric sender: not a patient's phone
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return Contact.objects.filter(phone=e164).first()
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def find_contact(number):
+    address = e164(number)
+    return Contact.objects.filter(phone=address).first() if address else None
 
 
 def classify(ctx):
     """Decide what a message is and act on it; returns a keywords.Outcome."""
-    if crisis.is_crisis(ctx.inbound.body):
-        return keywords.Outcome(
+    found_crisis = crisis.is_crisis(ctx.inbound.body)
+    action = keywords.action_for(ctx)
+    if found_crisis:
+        outcome = keywords.Outcome(
             kind=Kind.CRISIS, reply=crisis_reply(ctx.clinic), handled=False, urgent=True, alert="oncall"
         )
-    text, keyword = keywords.lookup(ctx.inbound.body)
-    if keyword is not None and (ctx.contact is not None or keyword.answers_unknown_numbers):
-        return keywords.handle(ctx, text, keyword)
+        if action is not None and (action[1].kind == Kind.OPT_OUT or ctx.opt_out_type):
+            # "Stop. I want to die": the opt-out is honoured too (and what Twilio did is recorded), and confirmed
+            # after the crisis answer.
+            opted = keywords.handle(ctx, *action)
+            outcome.keyword = opted.keyword
+            outcome.reply = "\n\n".join(part for part in (outcome.reply, opted.reply) if part)
+        return outcome
+    if action is not None:
+        return keywords.handle(ctx, *action)
     return keywords.Outcome(kind=Kind.UNKNOWN, handled=False)
 
 
@@ -86,7 +104,14 @@ def handle_inbound(sms, now=None):
             logger.info("inbound sms %s already received; not handled again", sms.message_sid)
             return ""
         inbound.contact = find_contact(sms.from_number)
-        ctx = keywords.KeywordContext(inbound=inbound, contact=inbound.contact, clinic=get_clinic_settings(), now=now)
+        ctx = keywords.KeywordContext(
+            inbound=inbound,
+            contact=inbound.contact,
+            clinic=get_clinic_settings(),
+            now=now,
+            address=e164(sms.from_number),
+            opt_out_type=sms.opt_out_type.strip().upper(),
+        )
         outcome = classify(ctx)
         inbound.kind = outcome.kind
         inbound.keyword = outcome.keyword[:20]

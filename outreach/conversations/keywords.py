@@ -1,12 +1,16 @@
 """SMS keywords: recognising them in a reply, and what each one does.
 
 A reply is a keyword when, after normalisation, it is exactly one of the registered words or phrases:
-- case, surrounding whitespace and punctuation anywhere are ignored ("Stop." "STOP!" " stop " "opt-out" all count;
-  a carrier or phone adds punctuation more often than a patient means something by it);
+- case, accents, apostrophes, surrounding whitespace and punctuation anywhere are ignored ("Stop." "STOP!" " stop "
+  "opt-out" all count; a carrier or phone adds punctuation more often than a patient means something by it);
 - a polite word before or after is ignored ("Stop please", "please STOP", "C thanks");
 - anything longer is not a keyword ("Can I stop taking my meds?"): it goes to the staff inbox.
-A few unambiguous opt-out sentences ("stop texting me", "unsubscribe me") count as STOP too: an opt-out must be
-honoured when it is plainly meant, not only when it is spelled the carrier's way.
+An opt-out is also recognised however it is written ("stop sending me messages", "take me off your list", "no me
+manden más mensajes"): outreach.conversations.opt_out reads it, and it is handled as STOP.
+
+With Twilio's Advanced Opt-Out, Twilio answers its opt-out, opt-in and help keywords itself (the clinic's custom
+ones too) and tells us which it saw (`OptOutType`: STOP, START or HELP). We then do what Twilio did, whatever our own
+reading of the words, record it as a provider report, and send no second answer (`KeywordContext.opt_out_type`).
 
 Keywords live in a registry (`register`), so a later feature can add one, or take over a word such as YES for a
 double opt-in, without editing this module: `register("YES", kind=..., replace=True)(handler)`. A handler gets a
@@ -14,8 +18,6 @@ double opt-in, without editing this module: `register("YES", kind=..., replace=T
 """
 
 import datetime
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,6 +25,8 @@ from django.db import transaction
 
 from outreach.consent import ledger
 from outreach.consent.preferences import opt_out_everywhere
+from outreach.conversations import opt_out as opt_out_reading
+from outreach.conversations.reading import fold
 from outreach.engine import planner
 from outreach.engine.composer import format_local
 from outreach.models import Channel, ConsentRecord, Consultation, InboundMessage, Purpose
@@ -37,6 +41,8 @@ UPCOMING = (
     Consultation.Status.CONFIRMED,
     Consultation.Status.RESCHEDULE_REQUESTED,
 )
+# Twilio Advanced Opt-Out's OptOutType -> what Twilio did.
+PROVIDER_KINDS = {"STOP": Kind.OPT_OUT, "START": Kind.OPT_IN, "HELP": Kind.HELP}
 
 
 @dataclass
@@ -45,6 +51,8 @@ class KeywordContext:
     contact: object  # Contact or None (unknown number)
     clinic: object  # ClinicSettings
     now: datetime.datetime
+    address: str | None = None  # the sender as E.164, None for a short code or alphanumeric sender
+    opt_out_type: str = ""  # Twilio Advanced Opt-Out's OptOutType when Twilio acted (and answered) already
 
     @property
     def clinic_name(self):
@@ -52,6 +60,17 @@ class KeywordContext:
 
     def call_us(self):
         return f"call {self.clinic.phone}" if self.clinic.phone else "call the clinic"
+
+    @property
+    def source(self):
+        """Who recorded a consent change from this text: Twilio's report when Twilio acted, else our keyword."""
+        return Source.PROVIDER_EVENT if self.opt_out_type else Source.KEYWORD
+
+    @property
+    def reason(self):
+        if self.opt_out_type:
+            return f"Twilio Advanced Opt-Out: OptOutType {self.opt_out_type} (Twilio answered the patient)"
+        return ""
 
 
 @dataclass
@@ -61,7 +80,7 @@ class Outcome:
     handled: bool = True  # settled by the engine; False leaves it open in the staff inbox
     urgent: bool = False
     consultation: Consultation | None = None
-    alert: str = ""  # "staff" or "oncall": an email after commit (see outreach.conversations.inbound)
+    alert: str = ""  # "staff", "cancellation" or "oncall": an email after commit (see conversations.inbound)
     keyword: str = ""
 
 
@@ -77,13 +96,15 @@ _REGISTRY: dict[str, Keyword] = {}
 
 
 def normalise(body):
-    text = unicodedata.normalize("NFKC", body or "").upper()
-    text = re.sub(r"[^A-Z0-9]+", " ", text).strip()
+    text = fold(body).upper()
     previous = None
     while previous != text:
         previous = text
         for filler in FILLER_WORDS:
-            text = re.sub(rf"^{filler} (?=\S)|(?<=\S) {filler}$", "", text)
+            if text.startswith(filler + " "):
+                text = text[len(filler) + 1 :]
+            if text.endswith(" " + filler):
+                text = text[: -len(filler) - 1]
     return text
 
 
@@ -112,44 +133,86 @@ def registered():
     return dict(_REGISTRY)
 
 
+def action_for(ctx):
+    """(keyword text, Keyword) to run for this text, or None: what Twilio did when it acted, else an exact keyword,
+    else an opt-out however written. Keywords unknown numbers may not use give None."""
+    body = ctx.inbound.body
+    if ctx.opt_out_type in PROVIDER_KINDS:
+        kind = PROVIDER_KINDS[ctx.opt_out_type]
+        text, keyword = lookup(body)
+        if keyword is None or keyword.kind != kind:
+            # A custom keyword of the clinic's that only Twilio knows: do what Twilio did.
+            keyword = _REGISTRY[{Kind.OPT_OUT: "STOP", Kind.OPT_IN: "START", Kind.HELP: "HELP"}[kind]]
+        return text[:20], keyword
+    text, keyword = lookup(body)
+    if keyword is None:
+        intent = opt_out_reading.detect(body)
+        if intent is not None:
+            text, keyword = intent.keyword, _REGISTRY["STOP"]
+    if keyword is None or (ctx.contact is None and not keyword.answers_unknown_numbers):
+        return None
+    return text, keyword
+
+
 # -- Opt-out and opt-in --------------------------------------------------------------------------------------------
 
 OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT")
-OPT_OUT_SENTENCES = (
-    "STOP TEXTING ME",
-    "STOP TEXTING",
-    "STOP MESSAGING ME",
-    "STOP SENDING ME TEXTS",
-    "STOP SENDING TEXTS",
-    "STOP SENDING MESSAGES",
-    "UNSUBSCRIBE ME",
-    "DO NOT TEXT ME",
-    "DONT TEXT ME",
-    "NO MORE TEXTS",
-    "REMOVE ME",
-)
 
 
-@register(*OPT_OUT_WORDS, *OPT_OUT_SENTENCES, kind=Kind.OPT_OUT, answers_unknown_numbers=True)
+@register(*OPT_OUT_WORDS, kind=Kind.OPT_OUT, answers_unknown_numbers=True)
 def opt_out(ctx):
-    # One confirmation per opt-out: a repeated STOP changes nothing and is not answered again. (With Twilio's
-    # Advanced Opt-Out on, Twilio answers STOP itself and blocks further texts to the number, so our reply is
-    # dropped by Twilio rather than sent twice.)
-    changed = True
+    """Opt out of the channel(s) the reply names (texts, unless it names only email) for every purpose. A number no
+    contact holds is remembered by address (ledger.opt_out_address) and the opt-out follows it into the contact
+    the booking system later makes. One confirmation per opt-out: a repeat changes nothing and is not answered."""
+    intent = opt_out_reading.detect(ctx.inbound.body)
+    channels = intent.channels if intent is not None else (Channel.SMS,)
+    if ctx.opt_out_type:
+        channels = (Channel.SMS,)  # Twilio blocks texts to the number, nothing else
+    changed = False
     if ctx.contact is not None:
-        changed = opt_out_everywhere(ctx.contact, Channel.SMS, Source.KEYWORD, wording=ctx.inbound.body[:500])
+        for channel in channels:
+            if ctx.contact.address_for(channel):
+                changed |= opt_out_everywhere(
+                    ctx.contact, channel, ctx.source, wording=ctx.inbound.body[:500], reason=ctx.reason
+                )
+    elif ctx.address:
+        changed = ledger.opt_out_address(Channel.SMS, ctx.address)
+    else:
+        changed = True  # a short code cannot be remembered; still confirm what was asked
     reply = ""
     if changed:
+        what = "emails" if channels == (Channel.EMAIL,) else "texts"
         reply = (
-            f"{ctx.clinic_name}: You're unsubscribed and will get no more texts from us. Reply START to resubscribe. "
+            f"{ctx.clinic_name}: You're unsubscribed and will get no more {what} from us. Reply START to resubscribe. "
             f"To change or cancel a visit: {ctx.call_us()}."
         )
-    return Outcome(kind=Kind.OPT_OUT, reply=reply)
+    possible_cancellation = intent is not None and intent.possible_cancellation
+    # A reply that is more than a keyword ("stop texting me, nobody would care if I was gone") stays open for staff:
+    # a person wrote it, and it may say more than the readers understood.
+    said_more = not ctx.opt_out_type and lookup(ctx.inbound.body)[1] is None
+    return Outcome(
+        kind=Kind.OPT_OUT,
+        reply=reply,
+        # "CANCEL" may have meant the visit: the text stays open for staff and the front desk is told.
+        handled=not (possible_cancellation or said_more),
+        alert="cancellation" if possible_cancellation and ctx.contact is not None else "",
+    )
 
 
-@register("START", "UNSTOP", "YES", kind=Kind.OPT_IN)
 def opt_in(ctx):
-    ledger.record_consent(ctx.contact, Channel.SMS, Purpose.CARE, True, Source.KEYWORD, wording=ctx.inbound.body[:500])
+    """Opt back in to care texts. From a number no contact holds, only an opt-out it made is lifted; with nothing
+    to lift the text is left for staff, unanswered."""
+    if ctx.contact is None:
+        lifted = bool(ctx.address) and ledger.lift_address_opt_out(Channel.SMS, ctx.address)
+        if not lifted and not ctx.opt_out_type:
+            return Outcome(kind=Kind.UNKNOWN, handled=False)
+        return Outcome(
+            kind=Kind.OPT_IN,
+            reply=f"{ctx.clinic_name}: You can get texts from us again. Reply HELP for help, STOP to opt out.",
+        )
+    ledger.record_consent(
+        ctx.contact, Channel.SMS, Purpose.CARE, True, ctx.source, wording=ctx.inbound.body[:500], reason=ctx.reason
+    )
     return Outcome(
         kind=Kind.OPT_IN,
         reply=(
@@ -157,6 +220,10 @@ def opt_in(ctx):
             "Reply HELP for help, STOP to opt out."
         ),
     )
+
+
+register("START", "UNSTOP", kind=Kind.OPT_IN, answers_unknown_numbers=True)(opt_in)
+register("YES", kind=Kind.OPT_IN)(opt_in)
 
 
 @register("HELP", "INFO", kind=Kind.HELP, answers_unknown_numbers=True)
@@ -241,7 +308,9 @@ def reschedule(ctx):
 def handle(ctx, keyword_text, keyword):
     outcome = keyword.handler(ctx)
     outcome.keyword = keyword_text
+    if ctx.opt_out_type in PROVIDER_KINDS:
+        outcome.reply = ""  # Twilio answered this keyword itself: never a second answer
     return outcome
 
 
-__all__ = ["KeywordContext", "Outcome", "handle", "lookup", "normalise", "register", "registered"]
+__all__ = ["KeywordContext", "Outcome", "action_for", "handle", "lookup", "normalise", "register", "registered"]

@@ -26,6 +26,11 @@ from outreach.models import (
     Subscription,
 )
 
+# Why the outbox cancelled a row, as written in its `error_message`: the rows that may come back when the cause goes.
+CONSULTATION_CANCEL_REASON = "consultation"  # a prefix: "consultation rescheduled", "consultation cancelled"...
+CAMPAIGN_PAUSED_REASON = "campaign paused"
+CHANNEL_UNTICKED_REASON = "channel unticked on the step"
+
 
 def plan_due(now=None):
     """Plan every active step; return the number of rows inserted."""
@@ -118,32 +123,92 @@ def rows_for(step, consultation, *, due_at):
             )
 
 
-def consultation_changed(consultation, *, previous_starts_at, previous_status):
-    """Keep the outbox true to a consultation after intake changed it.
+def consultation_changed(consultation, *, previous_starts_at, previous_status, now=None):
+    """Keep the outbox true to a consultation after it changed (intake, a patient's reply, staff). Returns how many
+    rows changed.
 
-    Moved or no longer remindable: its unsent reminders are cancelled (the planner plans the new time). Moved back
-    to a time that already had rows, or reinstated: those rows come back instead of being planned anew.
+    One predicate decides (`OutboundMessage.objects.still_wanted`): a reminder is wanted while the visit is expected
+    at the time it was planned for; a follow-up while the visit is completed, whatever else is edited. Unsent rows
+    no longer wanted are cancelled (the planner plans a new time); rows this function cancelled earlier that are
+    wanted again come back (moved back, reinstated, completed again). A row cancelled for an opt-out stays cancelled.
     """
-    unsent = OutboundMessage.objects.filter(consultation=consultation, status=MessageStatus.SCHEDULED)
-    moved = previous_starts_at is not None and previous_starts_at != consultation.starts_at
-    if not consultation.is_remindable:
-        reason = f"consultation {consultation.get_status_display().lower()}"
-        return unsent.update(status=MessageStatus.CANCELLED, error_message=reason)
-    changed = 0
-    if moved:
-        changed += unsent.exclude(consultation_starts_at=consultation.starts_at).update(
-            status=MessageStatus.CANCELLED, error_message="consultation rescheduled"
+    now = now or timezone.now()
+    rows = OutboundMessage.objects.filter(consultation=consultation)
+    changed = _rekey_follow_ups(consultation)
+    wanted = rows.still_wanted().values("pk")
+    if consultation.status != previous_status:
+        reason = f"{CONSULTATION_CANCEL_REASON} {consultation.get_status_display().lower()}"
+    else:
+        reason = f"{CONSULTATION_CANCEL_REASON} rescheduled"
+    changed += (
+        rows.filter(status=MessageStatus.SCHEDULED)
+        .exclude(pk__in=wanted)
+        .update(status=MessageStatus.CANCELLED, error_message=reason, updated_at=now)
+    )
+    changed += (
+        rows.filter(
+            status=MessageStatus.CANCELLED,
+            error_message__startswith=f"{CONSULTATION_CANCEL_REASON} ",
+            not_after__gt=now,
+            pk__in=wanted,
         )
-    if moved or previous_status not in Consultation.REMINDABLE:
-        # Only rows this function cancelled come back; one cancelled for an opt-out stays cancelled.
-        changed += OutboundMessage.objects.filter(
+        .never_sent()
+        .update(status=MessageStatus.SCHEDULED, error_message="", updated_at=now)
+    )
+    return changed
+
+
+def _rekey_follow_ups(consultation):
+    """A follow-up belongs to the completed visit, not to its time: when an edit moves a visit, its follow-up rows
+    take the new time, so the planner (which looks rows up by consultation time) finds them and plans no second
+    copy. A row already holding the new time wins; the stale one is left as it is."""
+    follow_ups = OutboundMessage.objects.filter(
+        consultation=consultation, step__trigger=CampaignStep.Trigger.AFTER_COMPLETED
+    ).exclude(consultation_starts_at=consultation.starts_at)
+    changed = 0
+    for row in follow_ups.only("pk", "step_id", "contact_id", "channel"):
+        taken = OutboundMessage.objects.filter(
+            step_id=row.step_id,
             consultation=consultation,
             consultation_starts_at=consultation.starts_at,
-            status=MessageStatus.CANCELLED,
-            error_message__startswith="consultation ",
-            sent_at__isnull=True,
-            provider_call_started_at__isnull=True,
-        ).update(status=MessageStatus.SCHEDULED, error_message="")
+            contact_id=row.contact_id,
+            channel=row.channel,
+        ).exists()
+        if not taken:
+            changed += OutboundMessage.objects.filter(pk=row.pk).update(consultation_starts_at=consultation.starts_at)
+    return changed
+
+
+def campaign_changed(campaign, now=None):
+    """Keep the outbox true to a campaign after staff edited it: pausing it, or unticking a step's channel, cancels
+    the rows planned for it and not yet handed to a worker (a claimed row is checked again at send time);
+    activating it again, or ticking the channel again, brings back those still useful. Returns how many changed."""
+    now = now or timezone.now()
+    changed = 0
+    # From the database: a ClusterableModel's `steps` may hold inline steps the admin form has not saved yet.
+    for step in CampaignStep.objects.filter(campaign_id=campaign.pk):
+        rows = OutboundMessage.objects.filter(step=step)
+        if campaign.active:
+            changed += (
+                rows.filter(status=MessageStatus.SCHEDULED)
+                .exclude(channel__in=step.channels)
+                .update(status=MessageStatus.CANCELLED, error_message=CHANNEL_UNTICKED_REASON, updated_at=now)
+            )
+            changed += (
+                rows.filter(
+                    status=MessageStatus.CANCELLED,
+                    error_message__in=(CAMPAIGN_PAUSED_REASON, CHANNEL_UNTICKED_REASON),
+                    channel__in=step.channels,
+                    not_after__gt=now,
+                )
+                .never_sent()
+                .still_wanted()
+                .update(status=MessageStatus.SCHEDULED, error_message="", updated_at=now)
+            )
+        else:
+            changed += rows.filter(status=MessageStatus.SCHEDULED).update(
+                status=MessageStatus.CANCELLED, error_message=CAMPAIGN_PAUSED_REASON, updated_at=now
+            )
     return changed
 
 

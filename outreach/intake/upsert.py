@@ -210,12 +210,13 @@ def _upsert(cleaned, source):
     previous_starts_at = None if created else consultation.starts_at
     previous_status = None if created else consultation.status
     consultation = consultation or Consultation(external_id=cleaned["external_id"], contact=contact)
+    moved = not created and previous_starts_at != cleaned["starts_at"]
     changed = assign(
         consultation,
         starts_at=cleaned["starts_at"],
         location=cleaned["location"],
         notes=cleaned["notes"],
-        **({"status": cleaned["status"]} if cleaned["status"] else {}),
+        **status_from_booking(consultation, cleaned["status"], created=created, moved=moved),
     )
     if consultation.status == Consultation.Status.COMPLETED and consultation.completed_at is None:
         consultation.completed_at = timezone.now()
@@ -236,6 +237,29 @@ def _upsert(cleaned, source):
     return IntakeResult(outcome, consultation)
 
 
+def status_from_booking(consultation, stated, *, created, moved):
+    """The status fields a booking-system row sets, by precedence (README, "Precedence"):
+    - a stated status different from the one the booking system last sent is a real change, and applies;
+    - one equal to it merely repeats the old state: what the patient (confirmed, reschedule requested) or staff
+      (completed, cancelled, no-show) recorded since stands;
+    - a new time makes the patient's answer about the old time moot: the booking system's status applies again
+      (staff outcomes stand until the booking system states a different status).
+    No stated status says nothing about the status.
+    """
+    Status = Consultation.Status
+    if created:
+        status = stated or Status.SCHEDULED
+        return {"status": status, "booking_status": status}
+    values = {}
+    if stated:
+        values["booking_status"] = stated
+        if stated != consultation.booking_status:
+            values["status"] = stated
+    if moved and "status" not in values and consultation.status in Consultation.PATIENT_ANSWERS:
+        values["status"] = stated or consultation.booking_status
+    return values
+
+
 def match_contact(cleaned):
     """The existing contact by phone, then by email, updated with this row; or a new one."""
     phone, email = cleaned["phone"] or None, cleaned["email"] or None
@@ -251,10 +275,16 @@ def match_contact(cleaned):
     if email:
         values["email"] = email
     if contact is None:
-        return Contact.objects.create(**values), True
+        contact = Contact.objects.create(**values)
+        ledger.adopt_address_opt_out(contact)
+        return contact, True
+    new_number = phone is not None and contact.phone != phone
     changed = assign(contact, **values)
     if changed:
         contact.save()
+    if new_number:
+        # A number that texted STOP before it was anyone's: its opt-out now belongs to this patient.
+        ledger.adopt_address_opt_out(contact)
     return contact, changed
 
 

@@ -13,6 +13,8 @@ class Consultation(models.Model):
     # Statuses in which the visit is expected at its current time, so its reminders are still wanted. A patient who
     # asked to reschedule gets no reminder for the old time.
     REMINDABLE = (Status.SCHEDULED, Status.CONFIRMED)
+    # Statuses that are the patient's answer about the visit at its current time: a new time makes them moot.
+    PATIENT_ANSWERS = (Status.CONFIRMED, Status.RESCHEDULE_REQUESTED)
 
     external_id = models.CharField(max_length=100, unique=True, help_text="The booking system's id.")
     contact = models.ForeignKey("outreach.Contact", on_delete=models.CASCADE, related_name="consultations")
@@ -20,6 +22,13 @@ class Consultation(models.Model):
     location = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True, help_text="Internal. Never sent and never rendered into any message.")
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.SCHEDULED)
+    booking_status = models.CharField(
+        max_length=24,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        help_text="The status the booking system last sent (CSV or API). An export that repeats it does not undo "
+        "what the patient or staff recorded since; a different one is a real change.",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     topics = models.ManyToManyField(
         "cms.Topic", blank=True, related_name="consultations", help_text="What the visit was about: follow-ups use it."

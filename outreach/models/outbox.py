@@ -1,7 +1,33 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .choices import Channel, MessageStatus
+
+
+class OutboxQuerySet(models.QuerySet):
+    def still_wanted(self):
+        """Rows their consultation still wants: a reminder for a visit still expected at the time it was planned for,
+        a follow-up for a visit still completed (whatever its time), a digest (no consultation) always. The SQL twin of
+        the send-time check, used to cancel and to bring rows back."""
+        from .campaigns import CampaignStep
+        from .consultations import Consultation
+
+        follow_up = Q(step__trigger=CampaignStep.Trigger.AFTER_COMPLETED)
+        return self.filter(
+            Q(consultation__isnull=True)
+            | (follow_up & Q(consultation__status=Consultation.Status.COMPLETED))
+            | (
+                ~follow_up
+                & Q(
+                    consultation__status__in=Consultation.REMINDABLE,
+                    consultation_starts_at=F("consultation__starts_at"),
+                )
+            )
+        )
+
+    def never_sent(self):
+        """Rows no provider was ever asked to send (so bringing one back cannot make a second copy)."""
+        return self.filter(provider_call_started_at__isnull=True, sent_at__isnull=True)
 
 
 class OutboundMessage(models.Model):
@@ -57,6 +83,8 @@ class OutboundMessage(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutboxQuerySet.as_manager()
 
     class Meta:
         ordering = ["-scheduled_for", "-pk"]

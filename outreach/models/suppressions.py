@@ -23,7 +23,13 @@ def mask_address(address):
 
 
 class Suppression(models.Model):
-    """An address that must never be messaged on a channel, for any purpose (bounce, complaint, erasure)."""
+    """An address that must never be messaged on a channel, for any purpose (bounce, complaint, erasure, an opt-out).
+
+    `opted_out` remembers an opt-out texted from a number that is not yet a contact's (the ledger, which is per
+    contact, cannot hold it). It is the one reason the patient can lift (START from that number, or staff recording
+    the patient's own words once the number is a contact's); intake turns it into ledger records when the number
+    arrives from the booking system. Every other reason is permanent.
+    """
 
     class Reason(models.TextChoices):
         HARD_BOUNCE = "hard_bounce", "Hard bounce"
@@ -31,6 +37,7 @@ class Suppression(models.Model):
         PROVIDER_REFUSED = "provider_refused", "Refused by the provider"
         ERASED = "erased", "Patient erased"
         MANUAL = "manual", "Added by staff"
+        OPTED_OUT = "opted_out", "Opted out by text (not yet a contact)"
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     address_hash = models.CharField(max_length=64)
@@ -51,12 +58,24 @@ class Suppression(models.Model):
 
     @classmethod
     def add(cls, channel, address, reason):
-        suppression, _ = cls.objects.get_or_create(
+        suppression, created = cls.objects.get_or_create(
             channel=channel,
             address_hash=address_digest(channel, address),
             defaults={"hint": mask_address(address), "reason": reason},
         )
+        if not created and suppression.reason == cls.Reason.OPTED_OUT and reason != cls.Reason.OPTED_OUT:
+            # A permanent reason (erasure, a bounce...) outranks the patient-liftable one: START must not undo it.
+            suppression.reason = reason
+            suppression.save(update_fields=["reason"])
         return suppression
+
+    @classmethod
+    def lift_opt_out(cls, channel, address):
+        """Remove an `opted_out` suppression (the patient asked for messages again). Returns True if one existed."""
+        deleted, _ = cls.objects.filter(
+            channel=channel, address_hash=address_digest(channel, address), reason=cls.Reason.OPTED_OUT
+        ).delete()
+        return bool(deleted)
 
 
 __all__ = ["Channel", "Suppression", "address_digest", "mask_address"]

@@ -84,7 +84,12 @@ def inbound(request):
     except ValueError:
         num_media = 0
     sms = InboundSMS(
-        message_sid=data["MessageSid"], from_number=data["From"], body=data.get("Body", ""), num_media=num_media
+        message_sid=data["MessageSid"],
+        from_number=data["From"],
+        body=data.get("Body", ""),
+        num_media=num_media,
+        # Present only with Advanced Opt-Out on: Twilio has already acted on (and answered) STOP, START or HELP.
+        opt_out_type=data.get("OptOutType", "")[:10],
     )
     return twiml(handle_inbound(sms))
 

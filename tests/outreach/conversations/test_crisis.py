@@ -177,11 +177,21 @@ def test_a_crisis_reply_gets_988_at_once_is_urgent_and_pages_on_call(
         assert secret not in everything
 
 
-def test_a_crisis_word_wins_over_a_keyword_and_changes_no_consent(client, configured):
+@pytest.mark.parametrize(
+    "body", ["stop. I want to die", "I want to die. STOP", "Stop texting me, I want to kill myself"]
+)
+def test_a_crisis_text_that_also_opts_out_gets_the_crisis_answer_and_the_opt_out(
+    client, configured, body, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Issue 14: the crisis answer and the on-call alert come first, and the patient's "stop" is honoured too.
     patient = make_contact()
-    twiml, inbound = send(client, "stop. I want to die", str(patient.phone))
-    assert inbound.kind == InboundMessage.Kind.CRISIS and "988" in twiml
-    assert consent.has_consent(patient, Channel.SMS, Purpose.CARE)
+    with django_capture_on_commit_callbacks(execute=True):
+        twiml, inbound = send(client, body, str(patient.phone))
+    assert inbound.kind == InboundMessage.Kind.CRISIS and inbound.urgent and inbound.handled_at is None
+    assert twiml.index("988") < twiml.index("unsubscribed")
+    assert not consent.has_consent(patient, Channel.SMS, Purpose.CARE)
+    assert consent.latest(patient, Channel.SMS, Purpose.CARE).source == "keyword"
+    assert [email.to for email in mailoutbox] == [["on-call@clinic.example"]]
 
 
 def test_a_patient_who_opted_out_still_gets_the_crisis_reply(client, configured):

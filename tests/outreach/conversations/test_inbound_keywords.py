@@ -96,9 +96,8 @@ def test_normalise(body, expected):
 
 
 OPT_OUT_VARIANTS = [
-    "STOP", "stop", " Stop ", "Stop.", "STOP!", "StopAll", "UNSUBSCRIBE", "unsubscribe", "Cancel", "END", "end.",
-    "QUIT", "Revoke", "OPTOUT", "OPT OUT", "opt out", "Opt-out", "please stop", "Stop please", "stop texting me",
-    "Unsubscribe me",
+    "STOP", "stop", " Stop ", "Stop.", "STOP!", "StopAll", "UNSUBSCRIBE", "unsubscribe", "END", "end.",
+    "QUIT", "Revoke", "OPTOUT", "OPT OUT", "opt out", "Opt-out", "please stop", "Stop please",
 ]  # fmt: skip
 
 
