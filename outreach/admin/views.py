@@ -20,7 +20,7 @@ from outreach.admin.audit import audit
 from outreach.admin.forms import ConsentChangeForm, ImportForm, ReplyForm, SendTestForm, TokenForm
 from outreach.admin.permissions import check_campaign_access, require_perms
 from outreach.admin.sends import reply_refusal, reply_to_inbound, send_test
-from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
+from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, decode, import_rows
 from outreach.models import (
     ApiToken,
     Campaign,
@@ -194,12 +194,11 @@ def consultation_import(request):
         else:
             dry_run = form.cleaned_data["dry_run"]
             try:
-                text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-                report = import_rows(text, dry_run=dry_run)
-            except UnicodeDecodeError:
-                file_error = "The file is not UTF-8 text: export it from the booking system as CSV (UTF-8)."
+                # The whole file is decoded before any row is imported: unreadable is all-or-nothing.
+                text = decode(upload.read())
+                report = import_rows(io.StringIO(text, newline=""), dry_run=dry_run)
             except UnreadableFile as exc:
-                file_error = str(exc)
+                file_error = f"The file could not be read: {exc}."
             else:
                 if not dry_run:
                     audit(request.user, "outreach.consultation.import", request.user, summary=report.summary())

@@ -93,7 +93,7 @@ class CampaignValidatingForm(CampaignForm):
         formset = self.formsets.get("steps")
         if purpose not in Purpose.values or formset is None:
             return valid
-        extra_errors = False
+        extra_errors = self.refuse_deleting_steps_with_history(formset)
         for step_form in formset.forms:
             data = getattr(step_form, "cleaned_data", None)
             if not data or data.get("DELETE"):
@@ -107,6 +107,26 @@ class CampaignValidatingForm(CampaignForm):
                         step_form.add_error(field if field in step_form.fields else None, error)
                         extra_errors = True
         return valid and not extra_errors
+
+    def refuse_deleting_steps_with_history(self, formset):
+        """A step whose messages are in the outbox keeps them pointing at it (the history must stay readable), so
+        deleting it is refused with a reason on the step, never a server error. Returns True if any was refused."""
+        refused = False
+        for step_form in formset.forms:
+            data = getattr(step_form, "cleaned_data", None)
+            step = step_form.instance
+            if not data or not data.get("DELETE") or step.pk is None:
+                continue
+            count = OutboundMessage.objects.filter(step_id=step.pk).count()
+            if count:
+                message = (
+                    f"The step '{step.name}' has {count} message{'s' if count != 1 else ''} in its history, so it "
+                    "cannot be deleted. To stop it, untick its channels or pause the campaign."
+                )
+                step_form.add_error(None, message)
+                self.add_error(None, message)  # also at the top of the page, where the editor looks first
+                refused = True
+        return refused
 
 
 STEP_PANELS = [

@@ -15,6 +15,19 @@ class UnreadableFile(Exception):
     pass
 
 
+def decode(data):
+    """The whole file as text, or UnreadableFile. Decoded before any row is imported, so a file that turns out not
+    to be UTF-8 half-way through writes nothing (a stream decoded row by row would have imported the rows above)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(
+            f"not UTF-8 text (line {line}, byte {exc.start}): nothing was imported; export it from the booking "
+            "system as CSV (UTF-8)"
+        ) from None
+
+
 @dataclass
 class ImportReport:
     created: int = 0

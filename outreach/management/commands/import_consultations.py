@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, import_rows
+from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, decode, import_rows
 
 
 def read_text(path):
@@ -16,10 +16,7 @@ def read_text(path):
             data = handle.read()
     except OSError as exc:
         raise UnreadableFile(f"cannot read the file: {exc.strerror or exc.__class__.__name__}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not UTF-8 text (byte {exc.start})") from None
+    return decode(data)
 
 
 class Command(BaseCommand):
