@@ -14,7 +14,6 @@ Precedence (one rule, `record_consent`, every writer goes through it):
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from outreach.models import (
@@ -26,14 +25,15 @@ from outreach.models import (
     Purpose,
     Suppression,
 )
+from outreach.models.outbox import STOPPED_FOR_OPT_OUT
 from outreach.models.suppressions import address_digest
 
 Source = ConsentRecord.Source
 # Sources that speak for the booking system rather than the patient: they repeat what a form once said.
 SYSTEM_SOURCES = frozenset({Source.IMPORT, Source.API})
 STAFF_LIFT_NEEDS_WORDS = "This patient opted out themself: record the patient's own words asking to receive messages."
-# Prefix of `error_message` on rows an opt-out cancelled: the rows a later opt-in may bring back.
-OPT_OUT_CANCEL_REASON = "opted out"
+# Written on the rows an opt-out cancelled: the rows a later opt-in may bring back.
+OPT_OUT_CANCEL_REASON = STOPPED_FOR_OPT_OUT
 
 
 def latest(contact, channel, purpose):
@@ -121,26 +121,10 @@ def cancel_pending(contact, channel, *, purposes=None, reason):
 
 
 def restore_after_grant(contact, channel, purpose, *, now=None):
-    """Bring back what the missing consent stopped and is still useful: rows cancelled by an opt-out or skipped for
-    no consent, never sent, not past their lateness, whose consultation still wants them. Returns how many."""
+    """Bring back what the missing consent stopped and is still useful (OutboxQuerySet.revive). Returns how many."""
     now = now or timezone.now()
-    stopped = Q(status=MessageStatus.CANCELLED, error_message__startswith=OPT_OUT_CANCEL_REASON) | Q(
-        status=MessageStatus.SKIPPED, skip_reason=OutboundMessage.SkipReason.NO_CONSENT
-    )
-    return (
-        OutboundMessage.objects.filter(stopped, contact=contact, channel=channel, step__campaign__purpose=purpose)
-        .filter(not_after__gt=now)
-        .never_sent()
-        .still_wanted()
-        .update(
-            status=MessageStatus.SCHEDULED,
-            skip_reason="",
-            error_message="",
-            lease_expires_at=None,
-            scheduled_for=now,
-            updated_at=now,
-        )
-    )
+    rows = OutboundMessage.objects.filter(contact=contact, channel=channel, step__campaign__purpose=purpose)
+    return rows.revive(now)
 
 
 # -- Opt-outs from numbers that are not yet a contact's ----------------------------------------------------------

@@ -39,8 +39,11 @@ def revoked(contact, channel, purpose):
 
 def opt_out_everywhere(contact, channel, source, *, wording="", reason=""):
     """Opt a contact out of a channel for every purpose. Returns True if this changed anything (a repeated opt-out
-    records nothing new, so the caller can confirm only once)."""
-    purposes = [purpose for purpose in Purpose.values if not revoked(contact, channel, purpose)]
+    records nothing new, so the caller can confirm only once). A "no" the booking system sent is not the patient's:
+    the patient's own is recorded over it, so the booking system's later "yes" cannot lift it."""
+    purposes = [
+        purpose for purpose in Purpose.values if not ledger.patient_opted_out(ledger.latest(contact, channel, purpose))
+    ]
     if purposes:
         ledger.opt_out(contact, channel, source, wording=wording, reason=reason, purposes=purposes)
     else:

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from outreach.consent import ledger
@@ -18,6 +19,7 @@ from outreach.models import (
     ArticleAnnouncement,
     ArticleDelivery,
     CampaignStep,
+    Channel,
     Consultation,
     Contact,
     MessageStatus,
@@ -25,11 +27,7 @@ from outreach.models import (
     Purpose,
     Subscription,
 )
-
-# Why the outbox cancelled a row, as written in its `error_message`: the rows that may come back when the cause goes.
-CONSULTATION_CANCEL_REASON = "consultation"  # a prefix: "consultation rescheduled", "consultation cancelled"...
-CAMPAIGN_PAUSED_REASON = "campaign paused"
-CHANNEL_UNTICKED_REASON = "channel unticked on the step"
+from outreach.models.outbox import STOPPED_FOR_CONSULTATION, STOPPED_FOR_PAUSE, STOPPED_FOR_UNTICKED_CHANNEL
 
 
 def plan_due(now=None):
@@ -129,33 +127,23 @@ def consultation_changed(consultation, *, previous_starts_at, previous_status, n
 
     One predicate decides (`OutboundMessage.objects.still_wanted`): a reminder is wanted while the visit is expected
     at the time it was planned for; a follow-up while the visit is completed, whatever else is edited. Unsent rows
-    no longer wanted are cancelled (the planner plans a new time); rows this function cancelled earlier that are
-    wanted again come back (moved back, reinstated, completed again). A row cancelled for an opt-out stays cancelled.
+    no longer wanted are cancelled (the planner plans a new time); rows stopped earlier that are wanted again come
+    back if nothing else holds them (`revive`: moved back, reinstated, confirmed after a reschedule request). A row
+    cancelled for an opt-out stays cancelled while the opt-out holds.
     """
     now = now or timezone.now()
     rows = OutboundMessage.objects.filter(consultation=consultation)
     changed = _rekey_follow_ups(consultation)
-    wanted = rows.still_wanted().values("pk")
     if consultation.status != previous_status:
-        reason = f"{CONSULTATION_CANCEL_REASON} {consultation.get_status_display().lower()}"
+        reason = f"{STOPPED_FOR_CONSULTATION} {consultation.get_status_display().lower()}"
     else:
-        reason = f"{CONSULTATION_CANCEL_REASON} rescheduled"
+        reason = f"{STOPPED_FOR_CONSULTATION} rescheduled"
     changed += (
         rows.filter(status=MessageStatus.SCHEDULED)
-        .exclude(pk__in=wanted)
+        .exclude(pk__in=rows.still_wanted().values("pk"))
         .update(status=MessageStatus.CANCELLED, error_message=reason, updated_at=now)
     )
-    changed += (
-        rows.filter(
-            status=MessageStatus.CANCELLED,
-            error_message__startswith=f"{CONSULTATION_CANCEL_REASON} ",
-            not_after__gt=now,
-            pk__in=wanted,
-        )
-        .never_sent()
-        .update(status=MessageStatus.SCHEDULED, error_message="", updated_at=now)
-    )
-    return changed
+    return changed + rows.revive(now)
 
 
 def _rekey_follow_ups(consultation):
@@ -184,32 +172,14 @@ def campaign_changed(campaign, now=None):
     the rows planned for it and not yet handed to a worker (a claimed row is checked again at send time);
     activating it again, or ticking the channel again, brings back those still useful. Returns how many changed."""
     now = now or timezone.now()
-    changed = 0
-    # From the database: a ClusterableModel's `steps` may hold inline steps the admin form has not saved yet.
-    for step in CampaignStep.objects.filter(campaign_id=campaign.pk):
-        rows = OutboundMessage.objects.filter(step=step)
-        if campaign.active:
-            changed += (
-                rows.filter(status=MessageStatus.SCHEDULED)
-                .exclude(channel__in=step.channels)
-                .update(status=MessageStatus.CANCELLED, error_message=CHANNEL_UNTICKED_REASON, updated_at=now)
-            )
-            changed += (
-                rows.filter(
-                    status=MessageStatus.CANCELLED,
-                    error_message__in=(CAMPAIGN_PAUSED_REASON, CHANNEL_UNTICKED_REASON),
-                    channel__in=step.channels,
-                    not_after__gt=now,
-                )
-                .never_sent()
-                .still_wanted()
-                .update(status=MessageStatus.SCHEDULED, error_message="", updated_at=now)
-            )
-        else:
-            changed += rows.filter(status=MessageStatus.SCHEDULED).update(
-                status=MessageStatus.CANCELLED, error_message=CAMPAIGN_PAUSED_REASON, updated_at=now
-            )
-    return changed
+    pending = OutboundMessage.objects.filter(step__campaign_id=campaign.pk, status=MessageStatus.SCHEDULED)
+    if not campaign.active:
+        return pending.update(status=MessageStatus.CANCELLED, error_message=STOPPED_FOR_PAUSE, updated_at=now)
+    unticked = Q(channel=Channel.SMS, step__send_sms=False) | Q(channel=Channel.EMAIL, step__send_email=False)
+    changed = pending.filter(unticked).update(
+        status=MessageStatus.CANCELLED, error_message=STOPPED_FOR_UNTICKED_CHANNEL, updated_at=now
+    )
+    return changed + OutboundMessage.objects.filter(step__campaign_id=campaign.pk).revive(now)
 
 
 def plan_digest_step(step, now):

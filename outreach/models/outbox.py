@@ -1,7 +1,15 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from .choices import Channel, MessageStatus
+
+# Why a row was stopped before it was sent, when the cause can go away (written in its `error_message`). Such a row
+# comes back once no cause holds any more (OutboxQuerySet.revive): a row stopped twice (an opt-out, then a request
+# to move the visit) is not stranded when the first cause is lifted before the second.
+STOPPED_FOR_CONSULTATION = "consultation"  # a prefix: "consultation rescheduled", "consultation cancelled"...
+STOPPED_FOR_OPT_OUT = "opted out"  # a prefix: "opted out (recorded by staff)"
+STOPPED_FOR_PAUSE = "campaign paused"
+STOPPED_FOR_UNTICKED_CHANNEL = "channel unticked on the step"
 
 
 class OutboxQuerySet(models.QuerySet):
@@ -28,6 +36,41 @@ class OutboxQuerySet(models.QuerySet):
     def never_sent(self):
         """Rows no provider was ever asked to send (so bringing one back cannot make a second copy)."""
         return self.filter(provider_call_started_at__isnull=True, sent_at__isnull=True)
+
+    def revive(self, now):
+        """Bring back rows stopped for causes that can go away, once none holds: never sent, not past their
+        lateness, wanted by their consultation, their campaign active and their channel ticked, and the contact's
+        current consent for the channel and purpose granted. Suppression and reachability are left to the send-time
+        check. Returns how many came back."""
+        from .consent import ConsentRecord
+
+        stopped = (
+            Q(status=MessageStatus.CANCELLED, error_message__startswith=f"{STOPPED_FOR_CONSULTATION} ")
+            | Q(status=MessageStatus.CANCELLED, error_message__startswith=STOPPED_FOR_OPT_OUT)
+            | Q(status=MessageStatus.CANCELLED, error_message__in=(STOPPED_FOR_PAUSE, STOPPED_FOR_UNTICKED_CHANNEL))
+            | Q(status=MessageStatus.SKIPPED, skip_reason=OutboundMessage.SkipReason.NO_CONSENT)
+        )
+        ticked = Q(channel=Channel.SMS, step__send_sms=True) | Q(channel=Channel.EMAIL, step__send_email=True)
+        consent = (
+            ConsentRecord.objects.filter(
+                contact=OuterRef("contact"),
+                channel=OuterRef("channel"),
+                purpose=OuterRef("step__campaign__purpose"),
+                pending=False,
+            )
+            .order_by("-recorded_at", "-pk")
+            .values("granted")[:1]
+        )
+        revivable = (
+            self.filter(stopped, ticked, not_after__gt=now, step__campaign__active=True)
+            .never_sent()
+            .still_wanted()
+            .annotate(consented=Subquery(consent))
+            .filter(consented=True)
+        )
+        return OutboundMessage.objects.filter(pk__in=revivable.values("pk")).update(
+            status=MessageStatus.SCHEDULED, skip_reason="", error_message="", lease_expires_at=None, updated_at=now
+        )
 
 
 class OutboundMessage(models.Model):

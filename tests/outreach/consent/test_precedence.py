@@ -81,6 +81,19 @@ def test_a_repeated_yes_from_the_booking_system_never_wears_a_no_down(no_source)
     assert not ledger.has_consent(contact, Channel.SMS, Purpose.CARE)
 
 
+@pytest.mark.parametrize("booking", BOOKING)
+def test_a_stop_after_the_booking_systems_own_no_is_still_the_patients(client, inbound, booking):
+    # Found by the property test: STOP recorded nothing when the booking system had already said no, so its next
+    # "yes" lifted the patient's STOP.
+    contact = make_contact()
+    ledger.record_consent(contact, Channel.SMS, Purpose.CARE, False, booking)
+    replies, _ = text(client, "STOP", contact.phone)
+    assert len(replies) == 1
+    assert ledger.latest(contact, Channel.SMS, Purpose.CARE).source == Source.KEYWORD
+    ledger.record_consent(contact, Channel.SMS, Purpose.CARE, True, booking)
+    assert not ledger.has_consent(contact, Channel.SMS, Purpose.CARE)
+
+
 def test_a_staff_recorded_opt_out_survives_the_next_csv_import_and_nothing_is_sent(admin_client, tmp_path):
     line = row(timezone=daytime_zone(), starts_at=(timezone.now() + datetime.timedelta(hours=23.95)).isoformat())
     make_campaign()
@@ -252,3 +265,18 @@ def test_a_skipped_for_no_consent_reminder_comes_back_when_consent_is_granted():
     ledger.record_consent(patient, Channel.SMS, Purpose.CARE, True, Source.IMPORT)
     reminder.refresh_from_db()
     assert reminder.status == MessageStatus.SCHEDULED and reminder.skip_reason == ""
+
+
+@pytest.mark.parametrize("order", [("STOP", "R", "START", "C"), ("R", "STOP", "C", "START")])
+def test_a_reminder_stopped_twice_comes_back_once_both_causes_are_lifted_in_any_order(client, inbound, order):
+    patient = make_contact(time_zone=daytime_zone())
+    make_campaign()
+    visit = make_consultation(patient, in_hours=23.95)
+    plan_due()
+    for body in order:
+        text(client, body, patient.phone)
+    reminder = OutboundMessage.objects.get(consultation=visit)
+    assert reminder.status == MessageStatus.SCHEDULED
+    plan_and_send()
+    reminder.refresh_from_db()
+    assert reminder.status == MessageStatus.SENT

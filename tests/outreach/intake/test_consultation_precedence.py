@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.admin.actions import set_consultation_status
+from outreach.consent import ledger
 from outreach.engine.planner import plan_due
 from outreach.models import (
     ApiToken,
     Campaign,
     CampaignStep,
     Channel,
+    ConsentRecord,
     Consultation,
     MessageStatus,
     OutboundMessage,
@@ -190,6 +192,9 @@ def completed_visit_with_follow_up(tmp_path):
     import_csv(tmp_path, line, "day1.csv")
     visit = Consultation.objects.get(external_id=line["external_id"])
     Consultation.objects.filter(pk=visit.pk).update(completed_at=timezone.now() - datetime.timedelta(hours=1.05))
+    ledger.record_consent(
+        visit.contact, Channel.SMS, Purpose.EDUCATION, True, ConsentRecord.Source.ADMIN, wording="Yes to articles"
+    )
     plan_due()
     return line, visit, OutboundMessage.objects.get(consultation=visit)
 
