@@ -18,8 +18,8 @@ class ConsentRecord(models.Model):
         SUBSCRIPTION = "subscription", "Subscribe form"
         CONFIRMATION = "confirmation", "Double opt-in confirmation"
 
-    # Sources through which the patient themself spoke. An opt-out from one of these can only be lifted by the
-    # patient again (these sources, or staff recording the patient's own wording).
+    # Sources through which the patient themself spoke: a "yes" from one of these may lift the patient's opt-out
+    # (so may staff recording the patient's own wording). Which "no" only the patient lifts: outreach.consent.ledger.
     PATIENT_SOURCES = frozenset(
         {Source.KEYWORD, Source.UNSUBSCRIBE_LINK, Source.PREFERENCE_LINK, Source.PROVIDER_EVENT, Source.CONFIRMATION}
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from outreach.engine.planner import plan_due
 from outreach.models import Campaign, CampaignStep, Consultation, OutboundMessage
+from tests.outreach.campaign_forms import edit_form_data, step_fields
 from tests.outreach.csv_helpers import HEADER, csv_text, db_counts, row
 from tests.outreach.factories import CARE_SMS, make_campaign, make_consultation, make_contact
 
@@ -37,41 +38,17 @@ def test_a_file_that_is_not_utf8_half_way_imports_nothing_and_says_which_line(ad
 
 
 def campaign_form_data(campaign, *, delete_step):
-    step = campaign.steps.get()
-    return {
-        "name": campaign.name,
-        "purpose": campaign.purpose,
-        "active": "on" if campaign.active else "",
-        "quiet_hours_start": "08:00",
-        "quiet_hours_end": "21:00",
-        "sms_per_day": "1",
-        "sms_per_week": "3",
-        "emails_per_day": "2",
-        "emails_per_week": "5",
-        "min_days_between": "0",
-        "steps-TOTAL_FORMS": "2",
-        "steps-INITIAL_FORMS": "1",
-        "steps-MIN_NUM_FORMS": "1",
-        "steps-MAX_NUM_FORMS": "1000",
-        "steps-0-id": str(step.pk),
-        "steps-0-DELETE": "on" if delete_step else "",
-        "steps-0-ORDER": "1",
-        "steps-0-name": step.name,
-        "steps-0-trigger": step.trigger,
-        "steps-0-offset": "24:00:00",
-        "steps-0-max_lateness": "02:00:00",
-        "steps-0-send_sms": "on",
-        "steps-0-sms_body": step.sms_body,
-        "steps-1-id": "",
-        "steps-1-DELETE": "",
-        "steps-1-ORDER": "2",
-        "steps-1-name": "2 hours before",
-        "steps-1-trigger": "before_start",
-        "steps-1-offset": "02:00:00",
-        "steps-1-max_lateness": "01:00:00",
-        "steps-1-send_sms": "on",
-        "steps-1-sms_body": CARE_SMS,
+    second = {
+        "id": "",
+        "name": "2 hours before",
+        "trigger": "before_start",
+        "offset": "02:00:00",
+        "max_lateness": "01:00:00",
+        "send_sms": "on",
+        "sms_body": CARE_SMS,
     }
+    first = {**step_fields(campaign.steps.get()), "DELETE": "on" if delete_step else ""}
+    return edit_form_data(campaign, [first, second])
 
 
 @pytest.fixture
