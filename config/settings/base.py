@@ -319,6 +319,11 @@ OUTREACH_DIGEST_LOOKBACK_DAYS = env_int("OUTREACH_DIGEST_LOOKBACK_DAYS", 30, min
 # Subscribe endpoint throttles (per client IP, per address), per hour.
 OUTREACH_SUBSCRIBE_PER_IP_HOUR = env_int("OUTREACH_SUBSCRIBE_PER_IP_HOUR", 20, minimum=1)
 OUTREACH_SUBSCRIBE_PER_ADDRESS_HOUR = env_int("OUTREACH_SUBSCRIBE_PER_ADDRESS_HOUR", 3, minimum=1)
+# Subscription confirmation texts for the whole deployment, per hour: the ceiling on what SMS pumping fraud through
+# the public form can cost (outreach/followups/confirmations.py).
+OUTREACH_CONFIRMATION_SMS_PER_HOUR = env_int("OUTREACH_CONFIRMATION_SMS_PER_HOUR", 50, minimum=0)
+# Destination countries (ISO 3166 alpha-2) the product texts, on every path.
+OUTREACH_SMS_ALLOWED_COUNTRIES = [code.upper() for code in env_list("OUTREACH_SMS_ALLOWED_COUNTRIES", ["US", "CA"])]
 # Keyed hashes of suppressed addresses. Keep it stable: changing it forgets every suppression.
 SUPPRESSION_HASH_KEY = env_str("SUPPRESSION_HASH_KEY")
 

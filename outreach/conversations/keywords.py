@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from outreach.consent import ledger
+from outreach.consent import identity, ledger
 from outreach.consent.preferences import opt_out_everywhere
 from outreach.conversations import opt_out as opt_out_reading
 from outreach.conversations.reading import fold
@@ -199,6 +199,12 @@ def opt_out(ctx):
     )
 
 
+def not_for_subscribers(ctx, kind):
+    """C, R and START from a number that is only a subscriber from the public form act on nothing and are not
+    answered: the identity rule (outreach/consent/identity.py). Staff see the text in the inbox."""
+    return Outcome(kind=kind, handled=False)
+
+
 def opt_in(ctx):
     """Opt back in to care texts. From a number no contact holds, only an opt-out it made is lifted; with nothing
     to lift the text is left for staff, unanswered."""
@@ -210,6 +216,8 @@ def opt_in(ctx):
             kind=Kind.OPT_IN,
             reply=f"{ctx.clinic_name}: You can get texts from us again. Reply HELP for help, STOP to opt out.",
         )
+    if not identity.acts_for_patient(ctx.contact):
+        return not_for_subscribers(ctx, Kind.OPT_IN)
     ledger.record_consent(
         ctx.contact, Channel.SMS, Purpose.CARE, True, ctx.source, wording=ctx.inbound.body[:500], reason=ctx.reason
     )
@@ -268,6 +276,8 @@ def _no_visit(ctx, kind):
 
 @register("C", "CONFIRM", kind=Kind.CONFIRM)
 def confirm(ctx):
+    if not identity.acts_for_patient(ctx.contact):
+        return not_for_subscribers(ctx, Kind.CONFIRM)
     with transaction.atomic():
         consultation = next_upcoming(ctx.contact, ctx.now)
         if consultation is None:
@@ -286,6 +296,8 @@ def confirm(ctx):
 
 @register("R", "RESCHEDULE", kind=Kind.RESCHEDULE)
 def reschedule(ctx):
+    if not identity.acts_for_patient(ctx.contact):
+        return not_for_subscribers(ctx, Kind.RESCHEDULE)
     with transaction.atomic():
         consultation = next_upcoming(ctx.contact, ctx.now)
         if consultation is None:

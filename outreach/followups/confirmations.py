@@ -1,10 +1,18 @@
-"""Sending the double opt-in request for a topic subscription (transactional: sent at once, not via a campaign)."""
+"""Sending the double opt-in request for a topic subscription (transactional: sent at once, not via a campaign).
+
+Anyone can make the form send these, to any address, so they carry nothing the sender typed (no name: the clinic's
+own words and link only) and the same text whoever holds the address. Texts are also capped for the whole
+deployment per hour (OUTREACH_CONFIRMATION_SMS_PER_HOUR): SMS pumping fraud drives forms like this one to text
+premium numbers by the thousand, and a per-address or per-IP throttle does not stop a botnet of fresh numbers.
+"""
 
 import logging
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from cms.clinic import get_clinic_settings
+from config import throttle
 from outreach.followups.subscriptions import confirmation_url, pending_request
 from outreach.models import Channel, Contact, Suppression
 from outreach.providers import get_provider
@@ -25,6 +33,14 @@ def send(contact_id, channel):
     provider = get_provider(channel)
     try:
         if channel == Channel.SMS:
+            if not throttle.allow("subscription-confirmation-sms", settings.OUTREACH_CONFIRMATION_SMS_PER_HOUR):
+                logger.warning(
+                    "subscription confirmation for contact %s not sent: the hourly ceiling of %d confirmation texts "
+                    "was reached",
+                    contact_id,
+                    settings.OUTREACH_CONFIRMATION_SMS_PER_HOUR,
+                )
+                return False
             provider.send_sms(
                 OutgoingSMS(
                     to=address,
@@ -34,7 +50,7 @@ def send(contact_id, channel):
                 )
             )
         else:
-            context = {"clinic": clinic, "confirm_url": confirmation_url(contact), "first_name": contact.first_name}
+            context = {"clinic": clinic, "confirm_url": confirmation_url(contact)}
             provider.send_email(
                 OutgoingEmail(
                     to=address,

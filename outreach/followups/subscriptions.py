@@ -1,8 +1,9 @@
 """Topic subscriptions from the public site, with double opt-in.
 
-1. The subscribe form posts email and/or phone, topic slugs and the exact consent wording it showed. We record a
-   *pending* education consent per channel (source "subscription", with that wording) and ask the contact to
-   confirm: an email with a confirmation link, or a text asking them to reply YES.
+1. The subscribe form posts email and/or phone, topic slugs and the exact consent wording it showed. Each address
+   goes, under the identity rule (outreach/consent/identity.py), to the contact that holds it or to a new subscriber
+   holding only it; we record a *pending* education consent for it (source "subscription", with that wording) and
+   ask that address to confirm: an email with a confirmation link, or a text asking them to reply YES.
 2. Only the confirmation (source "confirmation") grants the education consent and confirms the subscriptions.
 Nothing educational is sent before step 2. Both steps stay in the ledger with their wording and time.
 """
@@ -15,9 +16,11 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
+from phonenumbers import region_code_for_number
 
 from cms.clinic import get_clinic_settings
 from cms.models import Topic
+from outreach.consent import identity
 from outreach.consent.ledger import latest
 from outreach.models import Channel, ConsentRecord, Contact, Purpose, Subscription
 
@@ -29,12 +32,21 @@ Source = ConsentRecord.Source
 class SubscribeForm(forms.Form):
     email = forms.EmailField(required=False)
     phone = PhoneNumberField(required=False, region="US")
-    first_name = forms.CharField(max_length=100, required=False)
     consent_wording = forms.CharField(max_length=2000)
     topics = forms.JSONField()
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def clean_phone(self):
+        # Refused up front, with the same words whoever holds the number: the form never texts a country the clinic
+        # does not serve (premium-rate numbers abroad are what SMS pumping fraud is after).
+        phone = self.cleaned_data.get("phone")
+        if phone and region_code_for_number(phone) not in settings.OUTREACH_SMS_ALLOWED_COUNTRIES:
+            raise forms.ValidationError(
+                "we can only text numbers in " + ", ".join(settings.OUTREACH_SMS_ALLOWED_COUNTRIES)
+            )
+        return phone
 
     def clean_topics(self):
         slugs = self.cleaned_data["topics"]
@@ -54,13 +66,21 @@ class SubscribeForm(forms.Form):
 
 
 def request_subscription(cleaned):
-    """Record the request; return [(contact id, channel)] confirmations to send (after commit)."""
+    """Record the request; return [(contact id, channel)] confirmations to send (after commit).
+
+    Each address is its own request, under the identity rule (outreach/consent/identity.py): the contact that holds
+    it, or a new subscriber holding only it. Nothing typed into the form is stored on a contact but the address."""
+    time_zone = get_clinic_settings().time_zone
+    requests = []
     with transaction.atomic():
-        contact = find_or_create_contact(cleaned)
-        for topic in cleaned["topics"]:
-            Subscription.objects.get_or_create(contact=contact, topic=topic)
-        channels = [channel for channel, key in ((Channel.EMAIL, "email"), (Channel.SMS, "phone")) if cleaned[key]]
-        for channel in channels:
+        for channel, key in ((Channel.EMAIL, "email"), (Channel.SMS, "phone")):
+            if not cleaned[key]:
+                continue
+            contact = identity.holder_or_subscriber(channel, str(cleaned[key]), time_zone=time_zone)
+            # ON CONFLICT DO NOTHING: a double-submitted form follows the same topics once, and never fails.
+            Subscription.objects.bulk_create(
+                [Subscription(contact=contact, topic=topic) for topic in cleaned["topics"]], ignore_conflicts=True
+            )
             ConsentRecord.objects.create(
                 contact=contact,
                 channel=channel,
@@ -70,29 +90,8 @@ def request_subscription(cleaned):
                 source=Source.SUBSCRIPTION,
                 wording=cleaned["consent_wording"],
             )
-    return [(contact.pk, channel) for channel in channels]
-
-
-def find_or_create_contact(cleaned):
-    phone, email = cleaned["phone"] or None, cleaned["email"] or None
-    contact = (Contact.objects.select_for_update().filter(phone=phone).first() if phone else None) or (
-        Contact.objects.select_for_update().filter(email=email).first() if email else None
-    )
-    if contact is None:
-        return Contact.objects.create(
-            first_name=cleaned["first_name"] or "",
-            phone=phone,
-            email=email,
-            time_zone=get_clinic_settings().time_zone,
-        )
-    changed = False
-    if phone and not contact.phone and not Contact.objects.filter(phone=phone).exists():
-        contact.phone, changed = phone, True
-    if email and not contact.email and not Contact.objects.filter(email=email).exists():
-        contact.email, changed = email, True
-    if changed:
-        contact.save()
-    return contact
+            requests.append((contact.pk, channel))
+    return requests
 
 
 def pending_request(contact, channel):

@@ -15,7 +15,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from cms.models import Topic
 from cms.models.settings import validate_time_zone
-from outreach.consent import ledger
+from outreach.consent import identity, ledger
 from outreach.engine.planner import consultation_changed
 from outreach.models import Channel, Consultation, Contact, Purpose
 
@@ -261,14 +261,22 @@ def status_from_booking(consultation, stated, *, created, moved):
 
 
 def match_contact(cleaned):
-    """The existing contact by phone, then by email, updated with this row; or a new one."""
+    """The existing patient by phone, then by email, updated with this row; or a new one.
+
+    A subscriber from the public form that holds one of these addresses is linked here, under the identity rule
+    (outreach/consent/identity.py): it becomes the patient record, or is absorbed into the patient record the other
+    address matched. Addresses are the booking system's: a subscriber keeps no address this row did not send."""
     phone, email = cleaned["phone"] or None, cleaned["email"] or None
     by_phone = Contact.objects.select_for_update().filter(phone=phone).first() if phone else None
     # Intake stores emails lowercased, but staff may have typed one in the admin with capitals.
     by_email = Contact.objects.select_for_update().filter(email__iexact=email).first() if email else None
-    if by_phone and by_email and by_phone.pk != by_email.pk:
+    if by_phone and by_email and by_phone.pk != by_email.pk and by_phone.is_patient and by_email.is_patient:
         raise IntakeRejected({"email": ["belongs to another patient record than the phone number"]})
-    contact = by_phone or by_email
+    found = [candidate for candidate in (by_phone, by_email) if candidate is not None]
+    patients = [candidate for candidate in found if candidate.is_patient]
+    contact = patients[0] if patients else (found[0] if found else None)
+    for subscriber in {candidate.pk: candidate for candidate in found if candidate.pk != contact.pk}.values():
+        identity.absorb(contact, subscriber)
     values = {"first_name": cleaned["first_name"], "last_name": cleaned["last_name"], "time_zone": cleaned["timezone"]}
     if phone:
         values["phone"] = phone
@@ -278,8 +286,11 @@ def match_contact(cleaned):
         contact = Contact.objects.create(**values)
         ledger.adopt_address_opt_out(contact)
         return contact, True
+    linked = identity.link_to_patient(contact)
+    if linked:
+        values["phone"], values["email"] = phone, email
     new_number = phone is not None and contact.phone != phone
-    changed = assign(contact, **values)
+    changed = assign(contact, **values) or linked
     if changed:
         contact.save()
     if new_number:

@@ -13,8 +13,20 @@ def default_channels():
 
 
 class Contact(models.Model):
-    """A patient. One person is one contact: intake matches by phone, then by email."""
+    """A patient, or a reader who only subscribed to articles. One person is one contact: intake matches by phone,
+    then by email. The identity rule (outreach/consent/identity.py) keeps the two kinds apart."""
 
+    class Origin(models.TextChoices):
+        PATIENT = "patient", "Patient (booking system or staff)"
+        SUBSCRIBE_FORM = "subscribe_form", "Subscriber (public form only)"
+
+    origin = models.CharField(
+        max_length=20,
+        choices=Origin.choices,
+        default=Origin.PATIENT,
+        help_text="A subscriber holds one address from the public form and never acts on visits until the booking "
+        "system sends it as a patient.",
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100, blank=True)
     phone = PhoneNumberField(null=True, blank=True, unique=True, help_text="E.164, e.g. +12035550123")
@@ -39,6 +51,10 @@ class Contact(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_patient(self):
+        return self.origin == self.Origin.PATIENT
 
     def address_for(self, channel):
         if channel == Channel.SMS:
