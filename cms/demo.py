@@ -24,8 +24,10 @@ from cms.models import ArticleIndexPage, ArticlePage, HomePage, InfoPage, Person
 
 CLINIC = {
     "clinic_name": "Ketamine Center of Connecticut",
+    # What lock screens show: the clinic's name says what it treats (cms/clinic.py).
+    "messaging_name": "KCC Milford",
     "phone": "(203) 701-6388",
-    "postal_address": "Ketamine Center of Connecticut\nMilford, CT",
+    "postal_address": "KCC Milford\nMilford, CT",
     "time_zone": "America/New_York",
     "medical_disclaimer": (
         "This article is general information, not medical advice. Talk to your own care team about your health "
@@ -130,6 +132,10 @@ def ensure_home(stdout):
 def ensure_clinic_settings(stdout):
     clinic = get_clinic_settings()
     if clinic.clinic_name:
+        if not clinic.messaging_name and clinic.clinic_name == CLINIC["clinic_name"]:
+            # A demo database seeded before the messaging name existed: give it the neutral one.
+            clinic.messaging_name = CLINIC["messaging_name"]
+            clinic.save(update_fields=["messaging_name"])
         return  # already set up, maybe edited since: keep it
     for field, value in CLINIC.items():
         setattr(clinic, field, value)

@@ -9,6 +9,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -24,9 +25,43 @@ def validate_time_zone(value):
         raise ValidationError("not an IANA time zone name (e.g. America/New_York)")
 
 
+class ClinicSettingsForm(WagtailAdminModelForm):
+    """Says so when a name would show a condition or treatment on patients' lock screens (cms/clinic.py)."""
+
+    def clean(self):
+        from cms.clinic import sensitive_terms_in
+
+        cleaned = super().clean()
+        messaging_name = cleaned.get("messaging_name") or ""
+        shown = sensitive_terms_in(messaging_name)
+        if shown:
+            self.add_error(
+                "messaging_name",
+                f"Would show {', '.join(repr(term) for term in shown)} on patients' lock screens: choose a neutral "
+                'name, e.g. initials and a town ("KCC Milford").',
+            )
+        in_clinic_name = sensitive_terms_in(cleaned.get("clinic_name") or "")
+        if in_clinic_name and not messaging_name:
+            self.add_error(
+                "messaging_name",
+                f"The clinic's name shows {', '.join(repr(term) for term in in_clinic_name)}, so texts, email "
+                'subjects and the sender name cannot use it: give a neutral messaging name (e.g. "KCC Milford").',
+            )
+        return cleaned
+
+
 @register_setting(icon="site")
 class ClinicSettings(BaseGenericSetting):
+    base_form_class = ClinicSettingsForm
+
     clinic_name = models.CharField(max_length=120, blank=True)
+    messaging_name = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="What patients' lock screens and inbox lists show: the start of every text, email subjects and the "
+        "sender's name. Neutral, never a condition or treatment, e.g. \"KCC Milford\". Empty: the clinic's name if "
+        "it is neutral, else its initials.",
+    )
     phone = models.CharField(max_length=40, blank=True, help_text='As shown to patients, e.g. "(203) 701-6388".')
     postal_address = models.TextField(blank=True, help_text="One line per address line.")
     time_zone = models.CharField(
@@ -44,7 +79,15 @@ class ClinicSettings(BaseGenericSetting):
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("clinic_name"), FieldPanel("phone"), FieldPanel("postal_address")], "Clinic"),
+        MultiFieldPanel(
+            [
+                FieldPanel("clinic_name"),
+                FieldPanel("messaging_name"),
+                FieldPanel("phone"),
+                FieldPanel("postal_address"),
+            ],
+            "Clinic",
+        ),
         FieldPanel("time_zone"),
         FieldPanel("booking_url"),
         FieldPanel("medical_disclaimer"),

@@ -24,7 +24,7 @@ import phonenumbers
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cms.clinic import get_clinic_settings
+from cms.clinic import get_clinic_settings, messaging_name
 from outreach import metrics, tasks
 from outreach.conversations import crisis, keywords
 from outreach.models import Contact, InboundMessage
@@ -45,7 +45,7 @@ class InboundSMS:
 
 
 def crisis_reply(clinic):
-    name = clinic.clinic_name or "Your care team"
+    name = messaging_name(clinic)
     phone = f" or call us at {clinic.phone}" if clinic.phone else ""
     return (
         f"{name}: We're glad you reached out. If you might act on thoughts of harming yourself, call or text 988 "

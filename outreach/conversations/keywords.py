@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from cms.clinic import messaging_name
 from outreach.consent import identity, ledger
 from outreach.consent.preferences import opt_out_everywhere
 from outreach.conversations import opt_out as opt_out_reading
@@ -56,7 +57,7 @@ class KeywordContext:
 
     @property
     def clinic_name(self):
-        return self.clinic.clinic_name or "Your clinic"
+        return messaging_name(self.clinic)  # every reply starts with it, on the lock screen
 
     def call_us(self):
         return f"call {self.clinic.phone}" if self.clinic.phone else "call the clinic"

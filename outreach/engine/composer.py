@@ -7,7 +7,7 @@ context holds only the documented variables; a consultation's internal notes are
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from cms.clinic import get_clinic_settings
+from cms.clinic import get_clinic_settings, messaging_name
 from outreach.consent import links
 from outreach.engine.templating import render_step
 from outreach.providers.base import OutgoingEmail, OutgoingSMS
@@ -23,7 +23,8 @@ def build_context(contact, consultation=None, *, clinic=None, extra=None):
     clinic = clinic or get_clinic_settings()
     context = {
         "first_name": contact.first_name,
-        "clinic_name": clinic.clinic_name,
+        # What lock screens show: the neutral messaging name, never a name that reveals a treatment.
+        "clinic_name": messaging_name(clinic),
         "clinic_phone": clinic.phone,
         "clinic_address": clinic.postal_address,
         "booking_url": clinic.booking_url,

@@ -1,7 +1,9 @@
 """The sensitive-terms guard: a text that would show a condition or treatment on a lock screen is not sent.
 
 SMS bodies and email subjects are visible to anyone who glances at a phone. The list is configurable
-(OUTREACH_SENSITIVE_TERMS, comma-separated); the clinic's own name is exempt, since a reminder must name the clinic.
+(OUTREACH_SENSITIVE_TERMS, comma-separated). The name messages give the clinic (cms.clinic.messaging_name) is exempt,
+since a reminder must name the clinic, but only while it reveals nothing itself: an exempt phrase that contains a
+sensitive term ("Ketamine Center of ...") is not exempt, so it blocks the message like any other.
 """
 
 import re
@@ -48,7 +50,7 @@ def find_terms(text, *, exempt=()):
     """Sensitive terms found in `text` (whole words, any case), after removing the exempt phrases."""
     cleaned = text or ""
     for phrase in exempt:
-        if phrase:
+        if phrase and not find_terms(phrase):
             cleaned = re.sub(re.escape(phrase), " ", cleaned, flags=re.IGNORECASE)
     lowered = cleaned.lower()
     return [term for term in terms() if re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", lowered)]

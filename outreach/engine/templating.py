@@ -19,7 +19,7 @@ STRAY_BRACES = re.compile(r"\{\{|\}\}")
 # name -> what it holds. README documents the same list.
 VARIABLES = {
     "first_name": "The patient's first name.",
-    "clinic_name": "The clinic's name (site settings).",
+    "clinic_name": "The clinic's messaging name: what lock screens and inbox lists may show (site settings).",
     "clinic_phone": "The clinic's phone number (site settings).",
     "clinic_address": "The clinic's postal address (site settings).",
     "booking_url": "The clinic's booking page (site settings).",
@@ -35,7 +35,7 @@ SMS_MAX_SEGMENTS = 2
 
 SAMPLE_CONTEXT = {
     "first_name": "Alexandra",
-    "clinic_name": "Ketamine Center of Connecticut",
+    "clinic_name": "KCC Milford",
     "clinic_phone": "(203) 555-0100",
     "clinic_address": "100 Example Street, Milford, CT 06460",
     "booking_url": "https://clinic.example/book/",

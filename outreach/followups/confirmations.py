@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from cms.clinic import get_clinic_settings
+from cms.clinic import get_clinic_settings, messaging_name
 from config import throttle
 from outreach.followups.subscriptions import confirmation_url, pending_request
 from outreach.models import Channel, Contact, Suppression
@@ -44,8 +44,8 @@ def send(contact_id, channel):
             provider.send_sms(
                 OutgoingSMS(
                     to=address,
-                    body=f"{clinic.clinic_name}: reply YES to confirm you would like our occasional patient-education "
-                    f"texts. Reply STOP to opt out. {clinic.phone}",
+                    body=f"{messaging_name(clinic)}: reply YES to confirm you would like our occasional "
+                    f"patient-education texts. Reply STOP to opt out. {clinic.phone}",
                     reference=f"confirm-{contact_id}",
                 )
             )
@@ -54,7 +54,7 @@ def send(contact_id, channel):
             provider.send_email(
                 OutgoingEmail(
                     to=address,
-                    subject=f"Please confirm your subscription to {clinic.clinic_name}",
+                    subject=f"Please confirm your subscription to {messaging_name(clinic)}",
                     text=render_to_string("email/confirm_subscription.txt", context),
                     html=render_to_string("email/confirm_subscription.html", context),
                     reference=f"confirm-{contact_id}",

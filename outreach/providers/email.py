@@ -22,6 +22,7 @@ from .base import (
     transport_error,
 )
 from .http import open_connection
+from .sender import from_address
 
 
 class AnymailEmailProvider(EmailProvider):
@@ -32,6 +33,7 @@ class AnymailEmailProvider(EmailProvider):
 
     def send_email(self, message):
         email = AnymailMessage(
+            from_email=from_address(),
             subject=message.subject,
             body=message.text,
             to=[message.to],

@@ -23,6 +23,7 @@ from .base import (
 )
 from .batching import split_batches
 from .http import open_connection
+from .sender import from_address
 
 MAX_BATCH = 1000  # recipients per message with recipient-variables
 EVENTS_PAGE = 300  # the events API's largest page
@@ -68,6 +69,7 @@ def send_batch(provider, messages):
 
 def _send_request(provider, messages):
     email = AnymailMessage(
+        from_email=from_address(),
         subject="%recipient.subject%",
         body="%recipient.text%",
         to=[m.to for m in messages],

@@ -26,6 +26,7 @@ from .base import (
 )
 from .batching import split_batches
 from .http import open_connection
+from .sender import from_address
 
 MAX_BATCH = 500  # Postmark's limit for /email/batch
 SEARCH_PAGE = 50
@@ -119,7 +120,13 @@ def send_batch(provider, messages):
 
 
 def _send_request(provider, messages):
-    email = AnymailMessage(subject="", body="", to=[m.to for m in messages], connection=open_connection(BatchBackend))
+    email = AnymailMessage(
+        from_email=from_address(),
+        subject="",
+        body="",
+        to=[m.to for m in messages],
+        connection=open_connection(BatchBackend),
+    )
     email.outreach_parts = {m.to.lower(): m for m in messages}
     email.merge_metadata = {m.to: {"outbox_id": m.reference} for m in messages}
     email.merge_headers = {m.to: dict(m.headers) for m in messages if m.headers}
