@@ -4,15 +4,26 @@ anymail's views (config: /webhooks/anymail/<esp>/tracking/) authenticate the req
 ANYMAIL_WEBHOOK_SECRET; Mailgun's signature too) and send the `tracking` signal with a normalised
 AnymailTrackingEvent; `on_tracking` turns it into a DeliveryReport for outreach.engine.delivery.
 
+Only the configured provider's route answers (`tracking_view`): anymail's own URL module mounts every provider it
+knows, and the ones nobody configured answered unauthenticated posts with 500s and tracebacks. Without
+ANYMAIL_WEBHOOK_SECRET anymail would accept unauthenticated events (with a warning), so that a forged "unsubscribed"
+or "bounced" event opts a patient out or suppresses an address: here every request is refused instead.
+
 The outbox row is found by the `outbox_id` metadata every email carries (outreach.providers.email), else by the
 provider's message id.
 """
 
+import functools
 import json
 import logging
 
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason, tracking
+from anymail.utils import get_anymail_setting
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 
@@ -196,3 +207,31 @@ class PostmarkTrackingView(MalformedPayloadGuard, PostmarkTrackingWebhookView):
 
 class MailgunTrackingView(MalformedPayloadGuard, MailgunTrackingWebhookView):
     pass
+
+
+def webhook_secret_configured():
+    return bool(get_anymail_setting("webhook_secret", default=None))
+
+
+def tracking_view(view_class):
+    """The tracking view of one provider, answering only when it is the configured EMAIL_PROVIDER and the webhook
+    secret is set. Checked per request, before anymail builds its view (Mailgun's refuses to build without a
+    signing key, as a 500)."""
+    esp = view_class.esp_name.lower()
+    view = view_class.as_view()
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.EMAIL_PROVIDER != esp:
+            raise Http404("no such webhook")
+        if not webhook_secret_configured():
+            logger.warning("%s webhook refused: ANYMAIL_WEBHOOK_SECRET is not set", esp)
+            return HttpResponse("email webhooks are off: no webhook secret is configured", status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except ImproperlyConfigured:
+            logger.error("%s webhook refused: the provider's webhook settings are incomplete", esp)
+            return HttpResponse("email webhooks are not configured", status=503)
+
+    return guarded

@@ -26,6 +26,7 @@ from tests.fixtures.loaders import (
     TWILIO_TOKEN,
     WEBHOOK_SECRET,
     esp_json,
+    post_email_event,
     post_twilio,
 )
 from tests.outreach.intake.test_intake_property import emails, phones, time_zones
@@ -315,9 +316,7 @@ def test_authenticated_anymail_webhooks_with_any_json_never_fail_with_a_server_e
         target = body if esp == "postmark" else body["event-data"]
         target.update(mutate)
     with rolled_back():
-        response = client.post(
-            f"/webhooks/anymail/{esp}/tracking/", json.dumps(body), content_type="application/json", **basic()
-        )
+        response = post_email_event(client, esp, body, **basic())
         assert response.status_code < 500, (response.status_code, body)
 
 
@@ -336,9 +335,7 @@ def test_authenticated_well_formed_anymail_events_with_odd_fields_never_fail_and
     body = esp_json(esp, "delivery" if esp == "postmark" else "delivered")
     (body if esp == "postmark" else body["event-data"]).update(mutate)
     with rolled_back():
-        response = client.post(
-            f"/webhooks/anymail/{esp}/tracking/", json.dumps(body), content_type="application/json", **basic()
-        )
+        response = post_email_event(client, esp, body, **basic())
         assert response.status_code < 500, (response.status_code, body)
 
 
@@ -348,7 +345,7 @@ def test_authenticated_well_formed_anymail_events_with_odd_fields_never_fail_and
 def test_anymail_webhooks_answer_any_bytes_without_a_server_error(client, raw, esp):
     FIGURES["anymail webhooks (bytes)"] += 1
     with rolled_back():
-        response = client.post(f"/webhooks/anymail/{esp}/tracking/", raw, content_type="application/json", **basic())
+        response = post_email_event(client, esp, raw, **basic())
         assert response.status_code < 500
 
 
@@ -367,7 +364,5 @@ def test_twilio_form_bodies_that_are_not_urlencoded_are_refused_cleanly(client):
 def test_an_authenticated_email_event_holding_a_nul_character_is_not_a_server_error(client, esp):
     body = esp_json(esp, "delivery" if esp == "postmark" else "delivered")
     (body if esp == "postmark" else body["event-data"]).update({"Tag" if esp == "postmark" else "id": "a\x00b"})
-    response = client.post(
-        f"/webhooks/anymail/{esp}/tracking/", json.dumps(body), content_type="application/json", **basic()
-    )
+    response = post_email_event(client, esp, body, **basic())
     assert response.status_code < 500

@@ -19,6 +19,7 @@ from tests.fixtures.loaders import (
     TWILIO_TOKEN,
     WEBHOOK_SECRET,
     esp_json,
+    post_email_event,
     post_twilio,
     twilio_form,
 )
@@ -246,9 +247,7 @@ def test_a_replayed_twilio_request_changes_nothing(client):
 @pytest.mark.parametrize("headers", [{}, basic("anymail-user:wrong")])
 def test_anymail_webhooks_refuse_missing_and_wrong_credentials_without_writes(client, esp, headers):
     payload = esp_json(esp, "delivery" if esp == "postmark" else "delivered")
-    response = client.post(
-        f"/webhooks/anymail/{esp}/tracking/", data=json.dumps(payload), content_type="application/json", **headers
-    )
+    response = post_email_event(client, esp, payload, **headers)
     assert response.status_code in (400, 401, 403)
     assert writes() == (0, 0, 0)
 
@@ -256,9 +255,7 @@ def test_anymail_webhooks_refuse_missing_and_wrong_credentials_without_writes(cl
 def test_a_mailgun_event_with_a_forged_signature_is_refused(client):
     payload = esp_json("mailgun", "delivered")
     payload["signature"]["signature"] = "0" * 64
-    response = client.post(
-        "/webhooks/anymail/mailgun/tracking/", data=json.dumps(payload), content_type="application/json", **basic()
-    )
+    response = post_email_event(client, "mailgun", payload, **basic())
     assert response.status_code in (400, 403)
     assert DeliveryEvent.objects.count() == 0
 
@@ -266,9 +263,7 @@ def test_a_mailgun_event_with_a_forged_signature_is_refused(client):
 def test_a_replayed_email_event_changes_nothing(client):
     payload = esp_json("postmark", "delivery")
     for _ in range(2):
-        client.post(
-            "/webhooks/anymail/postmark/tracking/", data=json.dumps(payload), content_type="application/json", **basic()
-        )
+        post_email_event(client, "postmark", payload, **basic())
     assert DeliveryEvent.objects.count() <= 1
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from outreach.consent import ledger as consent
 from outreach.models import Channel, DeliveryEvent, MessageStatus, Purpose, Suppression
-from tests.fixtures.loaders import MAILGUN_SIGNING_KEY, WEBHOOK_SECRET, esp_json, sign_mailgun
+from tests.fixtures.loaders import MAILGUN_SIGNING_KEY, WEBHOOK_SECRET, esp_json, post_email_event, sign_mailgun
 from tests.outreach.factories import make_contact, sent_sms_row
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def auth(secret=WEBHOOK_SECRET):
 
 def post(client, path, payload, **headers):
     headers = headers or auth()
-    return client.post(path, data=json.dumps(payload), content_type="application/json", **headers)
+    return post_email_event(client, path.split("/")[3], payload, **headers)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def email_row(patient, message_id, status=MessageStatus.SENT):
 def test_basic_auth_is_required(client, patient, path, esp, headers):
     row = email_row(patient, "x")
     payload = esp_json(esp, "delivery" if esp == "postmark" else "delivered", outbox_id=row.pk)
-    response = client.post(path, data=json.dumps(payload), content_type="application/json", **headers)
+    response = post_email_event(client, esp, payload, **headers)
     assert response.status_code == 400
     assert not DeliveryEvent.objects.exists()
     row.refresh_from_db()
