@@ -47,7 +47,7 @@ from cms.frontend import absolute_media_url, frontend_url, site_root_paths
 from cms.images import RENDITION_SPECS, images_with_renditions
 from cms.models import ArticlePage, ClinicSettings, ServicePage, Topic
 from cms.serializers import FrontendPathField, FrontendUrlField, ImageAltField, ImageRenditionsField, page_link
-from cms.visibility import public_pages_in_site
+from cms.visibility import public_documents, public_pages_in_site
 
 
 def request_site(request):
@@ -278,7 +278,9 @@ class ImagesAPIViewSet(HTMLRichTextMixin, WagtailImagesAPIViewSet):
 
 
 class DocumentsAPIViewSet(HTMLRichTextMixin, WagtailDocumentsAPIViewSet):
-    pass
+    def get_queryset(self):
+        # Not Wagtail's per-request check (a staff session would see private collections): the same for everyone.
+        return public_documents(self.model.objects.all()).order_by("id")
 
 
 class FrontendRedirectSerializer(RedirectSerializer):

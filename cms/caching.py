@@ -11,9 +11,15 @@ stored response unreachable at once. An entry also never outlives the next sched
 past its ``expire_at`` drops out even before the scheduled-publishing job unpublishes it.
 
 Preview responses (drafts behind a token) are never stored: ``private, no-store``.
+
+Only the anonymous view is ever computed, so a stored response can never hold what one user may see and another may
+not: every cacheable API request reaches the view without its session or Authorization header (`as_anonymous`).
+A staff member's session, a collection password passed earlier, basic-auth credentials: none of them changes an
+API answer, so the key (host, path, query, content version) is everything that does.
 """
 
 import hashlib
+import importlib
 import time
 
 from django.conf import settings
@@ -70,6 +76,15 @@ def _not_modified(request, etag):
     return bool(if_none_match) and (if_none_match.strip() == "*" or etag in parse_etags(if_none_match))
 
 
+def as_anonymous(request):
+    """Strip what identifies the caller: an empty session (AuthenticationMiddleware then finds no user, and no
+    collection or page password counts as passed) and no Authorization header (DRF's basic authentication)."""
+    engine = importlib.import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore()
+    request.META.pop("HTTP_AUTHORIZATION", None)
+    request.COOKIES = {}
+
+
 class APICacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,6 +98,7 @@ class APICacheMiddleware:
             response["Cache-Control"] = "private, no-store"
             return response
 
+        as_anonymous(request)
         key = _cache_key(request, content_version())
         stored = cache.get(key)
         if stored is None:

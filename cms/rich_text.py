@@ -5,7 +5,8 @@ These handlers, registered in wagtail_hooks.py in place of Wagtail's own, expand
 
 - page links: the page's front-end URL, or a bare ``<a>`` when the page is not public (no draft or private slug
   leaks out);
-- document links: the document's absolute URL on this server;
+- document links: the document's absolute URL on this server (Wagtail's document view), or a bare ``<a>`` when the
+  document is in a view-restricted collection;
 - images: an ``<img>`` with absolute WebP rendition URLs (``src`` plus a ``srcset`` of every API width), width,
   height and the editor's alt text.
 
@@ -20,7 +21,7 @@ from wagtail.rich_text.pages import PageLinkHandler
 
 from cms.frontend import absolute_media_url, frontend_url, site_root_paths
 from cms.images import RENDITION_SPECS, SourceImageIOError, images_with_renditions
-from cms.visibility import public_pages
+from cms.visibility import public_documents, public_pages
 
 # Never present in stored rich text: PostgreSQL text cannot hold NUL, and editors cannot type it.
 _SEPARATOR = "\x00"
@@ -59,7 +60,7 @@ class AbsoluteDocumentLinkHandler(LinkHandler):
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
         ids = _ids(attrs_list)
-        documents = get_document_model().objects.in_bulk([i for i in ids if i])
+        documents = public_documents().in_bulk([i for i in ids if i])
         return [
             format_html('<a href="{}">', absolute_media_url(documents[i].url)) if i in documents else "<a>" for i in ids
         ]

@@ -1,15 +1,20 @@
-"""Which pages anonymous readers may see. Every public path (API lists, details, find, filters, search, topics,
-rich text links, page choosers, sitemap) starts from `public_pages()`.
+"""Which pages and documents anonymous readers may see. Every public path (API lists, details, find, filters, search,
+topics, rich text links, page choosers, sitemap) starts from `public_pages()`.
 
 Public means: live, not past its expiry time (the scheduled-publishing job may not have unpublished it yet), and
 neither the page nor an ancestor carries a view restriction of any kind. Restrictions are applied regardless of the
 caller's session, unlike Wagtail's own API: responses are shared through HTTP caches, so a response must never depend
 on who asked.
+
+Documents likewise: one in a collection under a view restriction (password, login, groups), or in any descendant of
+such a collection, is never listed, detailed or linked, whoever asks (`public_documents`). Its file is served only by
+Wagtail's document view, which applies the restriction.
 """
 
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 
 def not_expired(now=None):
@@ -27,3 +32,18 @@ def public_pages_in_site(site, queryset=None, now=None):
     if site is None:
         return Page.objects.none()
     return public_pages(queryset, now).descendant_of(site.root_page, inclusive=True)
+
+
+def restricted_collections():
+    """Collections under any view restriction, with their descendants."""
+    restricted = Q()
+    for path in Collection.objects.filter(pk__in=CollectionViewRestriction.objects.values("collection")).values_list(
+        "path", flat=True
+    ):
+        restricted |= Q(path__startswith=path)
+    return Collection.objects.filter(restricted) if restricted else Collection.objects.none()
+
+
+def public_documents(queryset=None):
+    queryset = queryset if queryset is not None else get_document_model().objects.all()
+    return queryset.exclude(collection__in=restricted_collections())

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -18,11 +20,19 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+    from django.views.static import serve
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Uploaded images for `make run`, but never documents: those go through Wagtail's document view and its privacy
+    # checks (/documents/<id>/<file>), whatever the storage holds.
+    urlpatterns += [
+        re_path(
+            "^" + re.escape(settings.MEDIA_URL.lstrip("/")) + r"(?!documents/)(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 if settings.SERVE_FRONTEND:
     from config import frontend

@@ -244,6 +244,10 @@ WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt"]
+# Documents are served only through Wagtail's document view (/documents/<id>/<file>), which applies collection
+# privacy; never from MEDIA_URL (the dev server does not serve /media/documents/, and production's proxy must not:
+# README "Security model"). https://docs.wagtail.org/en/stable/reference/settings.html#wagtaildocs-serve-method
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff email hashes sent to a third party (and none needed in the CSP)

@@ -20,12 +20,12 @@ import logging
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason, tracking
 from anymail.utils import get_anymail_setting
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from anymail.webhooks.mailgun import MailgunTrackingWebhookView
-from anymail.webhooks.postmark import PostmarkTrackingWebhookView
 
 from outreach.engine import delivery
 from outreach.models import Channel, DeliveryEvent, Suppression
