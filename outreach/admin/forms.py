@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from outreach.admin.permissions import allowed_purposes
 from outreach.models import Channel, Purpose, Suppression
+from outreach.models.tokens import BOOKING_SYSTEM_HELP
 
 
 class CampaignForm(WagtailAdminModelForm):
@@ -122,6 +123,7 @@ class SuppressionForm(WagtailAdminModelForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="Who uses it, e.g. 'Booking system (production)'.")
+    booking_system = forms.SlugField(max_length=50, required=False, help_text=BOOKING_SYSTEM_HELP)
 
 
 class ReplyForm(forms.Form):

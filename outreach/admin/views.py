@@ -293,7 +293,7 @@ def token_create(request):
     not even in the session."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, raw = ApiToken.issue(form.cleaned_data["name"])
+        token, raw = ApiToken.issue(form.cleaned_data["name"], form.cleaned_data["booking_system"])
         audit(token, "outreach.token.issue", request.user, prefix=token.prefix)
         response = TemplateResponse(
             request,

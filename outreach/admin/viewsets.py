@@ -647,6 +647,7 @@ class ApiTokenViewSet(ModelViewSet):
     add_item_label = "New token"
     list_display = [
         Column("name"),
+        Column("booking_system", label="Booking system"),
         Column("prefix", label="Starts with"),
         BooleanColumn("active"),
         DateColumn("created_at", label="Created"),

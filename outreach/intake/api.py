@@ -86,7 +86,9 @@ class ConsultationUpsertView(OutreachAPIView):
         if not isinstance(request.data, dict):
             return Response({"errors": {"body": ["must be a JSON object"]}}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            result = upsert(request.data, ConsentRecord.Source.API, json_booleans=True)
+            result = upsert(
+                request.data, ConsentRecord.Source.API, json_booleans=True, booking_system=request.auth.booking_system
+            )
         except IntakeRejected as exc:
             return Response({"errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
         code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
@@ -97,7 +99,9 @@ class ConsultationUpsertView(OutreachAPIView):
 class ConsultationDetailView(OutreachAPIView):
     def get(self, request, external_id):
         # PostgreSQL text cannot hold NUL, so no consultation has such an id (and asking would be a server error).
-        consultation = None if "\x00" in external_id else Consultation.objects.filter(external_id=external_id).first()
+        # A token sees only its own booking system's consultations (another system's id is simply not found).
+        mine = Consultation.objects.filter(booking_system=request.auth.booking_system)
+        consultation = None if "\x00" in external_id else mine.filter(external_id=external_id).first()
         if consultation is None:
             return Response({"detail": "No consultation with this external_id."}, status=status.HTTP_404_NOT_FOUND)
         return Response(consultation_representation(consultation))

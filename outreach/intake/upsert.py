@@ -188,28 +188,35 @@ def validate(data, *, json_booleans=False):
     return form.cleaned_data
 
 
-def upsert(data, source, *, json_booleans=False):
-    """Validate and upsert; raise IntakeRejected (writing nothing) on any problem."""
+def upsert(data, source, *, json_booleans=False, booking_system=""):
+    """Validate and upsert; raise IntakeRejected (writing nothing) on any problem. Consultations are those of one
+    booking system (an API token's; the CSV import's is the main one, ""): another system's are never touched."""
     cleaned = validate(data, json_booleans=json_booleans)
     try:
-        return _upsert(cleaned, source)
+        return _upsert(cleaned, source, booking_system)
     except IntegrityError:
         # A concurrent request created the same contact or consultation between our read and write: once more,
         # now finding it.
-        return _upsert(cleaned, source)
+        return _upsert(cleaned, source, booking_system)
 
 
 @transaction.atomic
-def _upsert(cleaned, source):
+def _upsert(cleaned, source, booking_system):
     contact, contact_changed = match_contact(cleaned)
-    consultation = Consultation.objects.select_for_update().filter(external_id=cleaned["external_id"]).first()
+    consultation = (
+        Consultation.objects.select_for_update()
+        .filter(booking_system=booking_system, external_id=cleaned["external_id"])
+        .first()
+    )
     if consultation is not None and consultation.contact_id != contact.pk:
         raise IntakeRejected({"external_id": ["already belongs to another patient's consultation"]})
 
     created = consultation is None
     previous_starts_at = None if created else consultation.starts_at
     previous_status = None if created else consultation.status
-    consultation = consultation or Consultation(external_id=cleaned["external_id"], contact=contact)
+    consultation = consultation or Consultation(
+        booking_system=booking_system, external_id=cleaned["external_id"], contact=contact
+    )
     moved = not created and previous_starts_at != cleaned["starts_at"]
     changed = assign(
         consultation,

@@ -16,7 +16,10 @@ class Consultation(models.Model):
     # Statuses that are the patient's answer about the visit at its current time: a new time makes them moot.
     PATIENT_ANSWERS = (Status.CONFIRMED, Status.RESCHEDULE_REQUESTED)
 
-    external_id = models.CharField(max_length=100, unique=True, help_text="The booking system's id.")
+    booking_system = models.SlugField(
+        max_length=50, blank=True, help_text="Which booking system sent it (its API token's); empty: the main one."
+    )
+    external_id = models.CharField(max_length=100, help_text="The booking system's id (unique within it).")
     contact = models.ForeignKey("outreach.Contact", on_delete=models.CASCADE, related_name="consultations")
     starts_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
@@ -38,6 +41,9 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking_system", "external_id"], name="consultation_external_id_unique")
+        ]
         indexes = [
             models.Index(fields=["starts_at"], name="consultation_starts_idx"),
             models.Index(fields=["status", "completed_at"], name="consultation_completed_idx"),

@@ -8,7 +8,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", help="Who will use it, e.g. 'booking-system'.")
+        parser.add_argument(
+            "--booking-system",
+            default="",
+            help="Scope it to one booking system's consultations (a slug, e.g. 'shelton-ehr'); default: the main one.",
+        )
 
     def handle(self, *args, **options):
-        token, raw = ApiToken.issue(options["name"])
+        token, raw = ApiToken.issue(options["name"], options["booking_system"])
         self.stdout.write(f"Token for {token.name!r} (shown once; store it in the booking system):\n{raw}")

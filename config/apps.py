@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ProjectConfig(AppConfig):
+    name = "config"
+    label = "config"
+    verbose_name = "Project"
+
+    def ready(self):
+        from config import spreadsheets
+
+        spreadsheets.install()
