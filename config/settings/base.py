@@ -348,7 +348,8 @@ HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", max(300, 5 
 
 # Logging: plain lines, or one JSON object per line with LOG_FORMAT=json. Every line carries the request id
 # (django-log-request-id; also sent back as X-Request-ID) and passes config.logs.RedactFilter, which removes the
-# signed tokens of link paths and query strings. https://github.com/dabapps/django-log-request-id
+# signed tokens of link paths and query strings. The same filter sits on the loggers that write request paths (a
+# logger's filter runs before any handler, a test's capture included). https://github.com/dabapps/django-log-request-id
 LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
 REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
 LOG_USER_ATTRIBUTE = None
@@ -372,6 +373,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
+        "django.security": {"filters": ["redact"]},
         "django.db.backends": {"level": "WARNING"},
         "twilio.http_client": {"level": "WARNING"},  # logs request URLs and headers at INFO
         "django_tasks": {"level": "WARNING"},  # one INFO line per Wagtail index update
