@@ -42,3 +42,10 @@ def register_outreach_log_actions(actions):
 @hooks.register("construct_homepage_panels")
 def add_outreach_dashboard(request, panels):
     dashboard.add_panel(request, panels)
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    from outreach.admin import two_factor
+
+    return two_factor.admin_urls()

@@ -137,6 +137,8 @@ def production_env(port, twilio_url, workdir):
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
         PUBLIC_BASE_URL="https://clinic-api.example",
+        ANYMAIL_WEBHOOK_SECRET="prod-check:" + secrets.token_urlsafe(24),
+        SUPPRESSION_HASH_KEY=secrets.token_urlsafe(48),
         SECURE_SSL_REDIRECT="false",
         SMS_PROVIDER="twilio",
         TWILIO_ACCOUNT_SID=TEST_ACCOUNT_SID,

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtail_headless_preview",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "modelcluster",
     "taggit",
     "rest_framework",
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     "cms.caching.APICacheMiddleware",  # ETag, Cache-Control and 304s for /api/v2/ (see cms/caching.py)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a one-time code was entered this session
+    # Staff who can see patient data enter a one-time code after login (outreach/admin/two_factor.py).
+    "outreach.admin.two_factor.PatientDataTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.redirects.PublicRedirectMiddleware",  # Wagtail's redirects, to public pages only (cms/redirects.py)
@@ -145,6 +150,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "config.throttle.login_client_ip"
 AXES_VERBOSE = False
+
+# Admin sessions end after ADMIN_SESSION_IDLE_MINUTES without a request (each request renews the cookie), and with
+# the browser. https://docs.djangoproject.com/en/5.2/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
+SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor authentication (django-otp, TOTP authenticator apps) for staff who can see patient data; always on in
+# production, off by default for `make run` and tests. https://django-otp-official.readthedocs.io/
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", True)
 
 # Content-Security-Policy for every response that does not set its own (the front-end shell does, see
 # config/frontend.py). The Wagtail admin needs inline styles, and inline scripts under /admin/ only
@@ -238,6 +253,7 @@ TASKS = {
 
 # Wagtail: https://docs.wagtail.org/en/stable/reference/settings.html
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Clinic CMS")
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the name authenticator apps show for the two-factor code
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL
@@ -328,8 +344,10 @@ OUTREACH_SUBSCRIBE_PER_ADDRESS_HOUR = env_int("OUTREACH_SUBSCRIBE_PER_ADDRESS_HO
 OUTREACH_CONFIRMATION_SMS_PER_HOUR = env_int("OUTREACH_CONFIRMATION_SMS_PER_HOUR", 50, minimum=0)
 # Destination countries (ISO 3166 alpha-2) the product texts, on every path.
 OUTREACH_SMS_ALLOWED_COUNTRIES = [code.upper() for code in env_list("OUTREACH_SMS_ALLOWED_COUNTRIES", ["US", "CA"])]
-# Keyed hashes of suppressed addresses. Keep it stable: changing it forgets every suppression.
+# Keyed hashes of suppressed addresses (required in production, independent of SECRET_KEY). To rotate it, put the old
+# key first in SUPPRESSION_HASH_PREVIOUS_KEYS: suppressions hashed with it keep counting (README "Security model").
 SUPPRESSION_HASH_KEY = env_str("SUPPRESSION_HASH_KEY")
+SUPPRESSION_HASH_PREVIOUS_KEYS = env_list("SUPPRESSION_HASH_PREVIOUS_KEYS")
 
 # Retention (config/tasks.py, run daily by beat; README "Retention"). The consent ledger is never purged.
 RETENTION_MESSAGE_BODY_DAYS = env_int("RETENTION_MESSAGE_BODY_DAYS", 90, minimum=1)

@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = env_bool("DEBUG", True)
+# `make run`'s demo admin logs in without a device; ADMIN_2FA_REQUIRED=true tries the production behaviour.
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", False)
 
 
 def _dev_secret_key():

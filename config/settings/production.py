@@ -23,6 +23,8 @@ REQUIRED = {
     "DATABASE_URL": "postgres://user:password@host:5432/name",
     "REDIS_URL": "redis://host:6379/0 (Celery broker and cache)",
     "PUBLIC_BASE_URL": "this server as the internet sees it, e.g. https://clinic-api.example.org",
+    "ANYMAIL_WEBHOOK_SECRET": "user:password the email provider's webhooks send (whatever EMAIL_PROVIDER is)",
+    "SUPPRESSION_HASH_KEY": "32 or more random characters, not SECRET_KEY: the key of the suppression list's hashes",
 }
 require_env(REQUIRED)
 
@@ -37,10 +39,16 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F
 # Integrations fail at start, not at the first message, when their credentials are missing.
 if SMS_PROVIDER == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN):  # noqa: F405
     raise ImproperlyConfigured("SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.")
-if EMAIL_PROVIDER != "console" and not ANYMAIL["WEBHOOK_SECRET"]:  # noqa: F405
-    raise ImproperlyConfigured(
-        "ANYMAIL_WEBHOOK_SECRET (user:password) must be set, or the email-provider webhooks are unauthenticated."
-    )
+# ANYMAIL_WEBHOOK_SECRET is required whatever EMAIL_PROVIDER says: without it every email webhook is refused, and a
+# provider switched on later must not find them open.
+# The suppression list's hashes have a key of their own, so rotating SECRET_KEY (sessions, links) never forgets who
+# must not be messaged, and a leaked SECRET_KEY alone does not let anyone test addresses against the list.
+if SUPPRESSION_HASH_KEY == SECRET_KEY or len(SUPPRESSION_HASH_KEY) < 32:  # noqa: F405
+    raise ImproperlyConfigured("SUPPRESSION_HASH_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# Links in messages and webhook signatures are built on it: a real https origin, never the development default.
+if not PUBLIC_BASE_URL.startswith("https://"):  # noqa: F405
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must be this server's https:// origin in production.")
+ADMIN_2FA_REQUIRED = True  # staff who can see patient data use two-factor authentication (outreach/admin/two_factor)
 
 # Static files: WhiteNoise serves STATIC_ROOT from the web process itself, compressed (gzip) and under hashed names
 # with far-future cache headers, so the admin has its CSS behind gunicorn alone. `collectstatic` fills STATIC_ROOT

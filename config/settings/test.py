@@ -18,6 +18,7 @@ CACHES["default"]["LOCATION"] = REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = "clinic-test"
 CELERY_BROKER_URL = REDIS_URL
 
+ADMIN_2FA_REQUIRED = False  # tests of two-factor switch it on (tests/security/test_admin_sessions.py)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; no real passwords in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

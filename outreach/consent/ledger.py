@@ -26,7 +26,7 @@ from outreach.models import (
     Suppression,
 )
 from outreach.models.outbox import STOPPED_FOR_OPT_OUT
-from outreach.models.suppressions import address_digest
+from outreach.models.suppressions import address_digests
 
 Source = ConsentRecord.Source
 # Sources that speak for the booking system rather than the patient: they repeat what a form once said.
@@ -153,7 +153,7 @@ def adopt_address_opt_out(contact):
         return False
     suppression = Suppression.objects.filter(
         channel=Channel.SMS,
-        address_hash=address_digest(Channel.SMS, address),
+        address_hash__in=address_digests(Channel.SMS, address),
         reason=Suppression.Reason.OPTED_OUT,
     ).first()
     if suppression is None:

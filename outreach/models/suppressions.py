@@ -7,11 +7,23 @@ from django.db import models
 from .choices import Channel
 
 
-def address_digest(channel, address):
+def hash_keys():
+    """The current key first, then the previous ones (SUPPRESSION_HASH_PREVIOUS_KEYS) that older rows were hashed
+    with. Only development and tests fall back to SECRET_KEY: production requires a key of its own."""
+    current = settings.SUPPRESSION_HASH_KEY or settings.SECRET_KEY
+    return [current, *(key for key in settings.SUPPRESSION_HASH_PREVIOUS_KEYS if key != current)]
+
+
+def address_digest(channel, address, key=None):
     """A keyed hash of a normalised address: suppressions keep no readable phone number or email."""
     normalised = address.strip().lower()
-    key = (settings.SUPPRESSION_HASH_KEY or settings.SECRET_KEY).encode()
+    key = (key or hash_keys()[0]).encode()
     return hmac.new(key, f"{channel}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def address_digests(channel, address):
+    """The address's hash under every configured key: a suppression recorded before a key rotation still counts."""
+    return [address_digest(channel, address, key) for key in hash_keys()]
 
 
 def mask_address(address):
@@ -54,15 +66,19 @@ class Suppression(models.Model):
 
     @classmethod
     def is_suppressed(cls, channel, address):
-        return cls.objects.filter(channel=channel, address_hash=address_digest(channel, address)).exists()
+        return cls.objects.filter(channel=channel, address_hash__in=address_digests(channel, address)).exists()
 
     @classmethod
     def add(cls, channel, address, reason):
-        suppression, created = cls.objects.get_or_create(
-            channel=channel,
-            address_hash=address_digest(channel, address),
-            defaults={"hint": mask_address(address), "reason": reason},
-        )
+        # Found under any configured key (a row hashed before a key rotation is the same suppression).
+        suppression = cls.objects.filter(channel=channel, address_hash__in=address_digests(channel, address)).first()
+        created = False
+        if suppression is None:
+            suppression, created = cls.objects.get_or_create(
+                channel=channel,
+                address_hash=address_digest(channel, address),
+                defaults={"hint": mask_address(address), "reason": reason},
+            )
         if not created and suppression.reason == cls.Reason.OPTED_OUT and reason != cls.Reason.OPTED_OUT:
             # A permanent reason (erasure, a bounce...) outranks the patient-liftable one: START must not undo it.
             suppression.reason = reason
@@ -73,9 +89,9 @@ class Suppression(models.Model):
     def lift_opt_out(cls, channel, address):
         """Remove an `opted_out` suppression (the patient asked for messages again). Returns True if one existed."""
         deleted, _ = cls.objects.filter(
-            channel=channel, address_hash=address_digest(channel, address), reason=cls.Reason.OPTED_OUT
+            channel=channel, address_hash__in=address_digests(channel, address), reason=cls.Reason.OPTED_OUT
         ).delete()
         return bool(deleted)
 
 
-__all__ = ["Channel", "Suppression", "address_digest", "mask_address"]
+__all__ = ["Channel", "Suppression", "address_digest", "address_digests", "mask_address"]

@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/clinic",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "PUBLIC_BASE_URL": "https://clinic.example",
+    "ANYMAIL_WEBHOOK_SECRET": "webhook-user:webhook-password-0123456789",
+    "SUPPRESSION_HASH_KEY": "s" * 20 + "-suppression-hash-key-0123456789",
 }
 
 
@@ -139,3 +141,20 @@ def test_production_settings_pass_check_deploy_without_warnings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"ANYMAIL_WEBHOOK_SECRET": ""}, "  ANYMAIL_WEBHOOK_SECRET: user:password"),
+        ({"SUPPRESSION_HASH_KEY": ""}, "  SUPPRESSION_HASH_KEY: 32 or more"),
+        ({"SUPPRESSION_HASH_KEY": PRODUCTION_ENV["SECRET_KEY"]}, "differ from SECRET_KEY"),
+        ({"SUPPRESSION_HASH_KEY": "short"}, "SUPPRESSION_HASH_KEY must be at least 32 characters"),
+        ({"PUBLIC_BASE_URL": "http://clinic.example"}, "PUBLIC_BASE_URL must be this server's https:// origin"),
+    ],
+)
+def test_production_refuses_to_start_without_its_security_settings(overrides, message):
+    """Whatever EMAIL_PROVIDER is (console here): no webhook secret, no separate suppression key, no https origin."""
+    result = run_manage("check", **{**PRODUCTION_ENV, **overrides})
+    assert result.returncode != 0
+    assert message in result.stderr
