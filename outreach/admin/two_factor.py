@@ -13,6 +13,7 @@ a first code) and verify. A lost phone: `python manage.py reset_two_factor USERN
 """
 
 import io
+from functools import partial
 
 import django_otp
 from django import forms
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp.forms import OTPTokenForm
@@ -58,6 +60,17 @@ def must_verify(user):
     return sees_patient_data(user) or django_otp.user_has_device(user, confirmed=True)
 
 
+def concrete_user(user):
+    """The user object itself. OTPMiddleware wraps Django's lazy request.user in a second lazy object whose value is
+    the first one, and Wagtail's audit log looks one level deep for the model of a logged instance (so
+    `log(instance=request.user)` found no log model and silently logged nothing)."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class PatientDataTwoFactorMiddleware:
     """After django_otp's OTPMiddleware: an admin page for a user who must verify and has not, this session, is a
     redirect to enrolling a device (none yet) or to entering its code."""
@@ -66,6 +79,7 @@ class PatientDataTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.user = SimpleLazyObject(partial(concrete_user, request.user))
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
