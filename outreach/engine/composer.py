@@ -80,4 +80,5 @@ def compose(step, contact, channel, context, *, reference="", validity_seconds=N
         headers=headers,
         reference=reference,
         tags=(step.campaign.purpose,),
+        from_name=context["clinic_name"],  # the messaging name: inbox lists show the sender
     )

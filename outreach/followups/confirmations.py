@@ -58,6 +58,7 @@ def send(contact_id, channel):
                     text=render_to_string("email/confirm_subscription.txt", context),
                     html=render_to_string("email/confirm_subscription.html", context),
                     reference=f"confirm-{contact_id}",
+                    from_name=messaging_name(clinic),
                 )
             )
     except SendError as exc:

@@ -43,6 +43,8 @@ class OutgoingEmail:
     headers: dict = field(default_factory=dict)
     reference: str = ""
     tags: tuple = ()
+    # The sender's display name inbox lists show: the clinic's neutral messaging name (outreach/providers/sender.py).
+    from_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ class AnymailEmailProvider(EmailProvider):
 
     def send_email(self, message):
         email = AnymailMessage(
-            from_email=from_address(),
+            from_email=from_address(message),
             subject=message.subject,
             body=message.text,
             to=[message.to],

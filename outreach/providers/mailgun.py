@@ -69,7 +69,7 @@ def send_batch(provider, messages):
 
 def _send_request(provider, messages):
     email = AnymailMessage(
-        from_email=from_address(),
+        from_email=from_address(messages[0]),  # one clinic: one sender for the batch
         subject="%recipient.subject%",
         body="%recipient.text%",
         to=[m.to for m in messages],
