@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0002_editorial_groups_and_workflow'),
+        ('cms', '0003_info_page_and_privacy_notice'),
     ]
 
     operations = [

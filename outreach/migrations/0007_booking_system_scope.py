@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0004_review_guards_medical_authority'),
-        ('outreach', '0005_contact_origin'),
+        ('cms', '0005_review_guards_medical_authority'),
+        ('outreach', '0006_contact_origin'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ def mark_form_only_contacts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outreach", "0004_followups"),
+        ("outreach", "0005_booking_status_and_opted_out"),
     ]
 
     operations = [

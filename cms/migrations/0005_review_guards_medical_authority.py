@@ -33,7 +33,7 @@ def tighten(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cms", "0003_clinic_messaging_name"),
+        ("cms", "0004_clinic_messaging_name"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
