@@ -107,9 +107,21 @@ def env_database(name, default):
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
     if scheme == "sqlite":
-        # Workers and the web process share the file: wait for a lock instead of failing at once.
-        config.setdefault("OPTIONS", {})["timeout"] = 20
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config
+
+
+# SQLite shared by the web process, a threaded Celery worker and beat (`make run`). Without these, a transaction that
+# reads and then writes (the dispatcher's claim, a send's bookkeeping) starts DEFERRED and fails at once with
+# "database is locked" when another connection writes meanwhile: SQLite cannot wait for that upgrade, whatever the
+# timeout. BEGIN IMMEDIATE takes the write lock up front, so writers queue for up to `timeout` seconds instead; WAL
+# lets readers go on while one connection writes. Django 5.1+ options:
+# https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 
 
 def require_env(needed):

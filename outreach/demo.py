@@ -6,6 +6,7 @@ use numbers in the 555-01xx range reserved for fiction and example.com addresses
 """
 
 import datetime
+import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,12 +38,31 @@ REMINDER_EMAIL_HTML = """<p>Hi {{ first_name }},</p>
 <p>If you need to change the time, call us at {{ clinic_phone }}.</p>
 <p>See you soon,<br>{{ clinic_name }}</p>"""
 
+# (external id, first name, phone, email, preferred time zone, which reminder step, minutes until it falls due)
 DEMO_PATIENTS = [
-    # (external id, first name, phone, email, time zone, hours from now)
-    ("DEMO-1", "Avery", "+12035550101", "avery.demo@example.com", "America/New_York", 23.95),
-    ("DEMO-2", "Jordan", "+12035550102", "jordan.demo@example.com", "America/Chicago", 26),
-    ("DEMO-3", "Riley", "+12035550103", None, "America/Los_Angeles", 2.2),
+    ("DEMO-1", "Avery", "+12035550101", "avery.demo@example.com", "America/New_York", "24 hours before", 3),
+    ("DEMO-2", "Jordan", "+12035550102", "jordan.demo@example.com", "America/Chicago", "2 hours before", 6),
+    ("DEMO-3", "Riley", "+12035550103", None, "America/Los_Angeles", "24 hours before", 120),
 ]
+# Where a demo patient may live, most likely first. Each patient gets their preferred zone if it is daytime there
+# when their reminder falls due, else the first of these where it is: so on a first `make run` at any hour some
+# reminders go out within minutes instead of all waiting for the morning or expiring in the night (US zones, US
+# territories across the Pacific, then a patient wintering in Spain for the hours no US zone is awake).
+DEMO_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "Pacific/Pago_Pago",
+    "Pacific/Guam",
+    "America/Puerto_Rico",
+    "Europe/Madrid",
+)
+# Local hours in which a demo reminder may fall due: inside the default sending window (8:00 to 21:00) with room
+# for a visit two hours later that is still in the day.
+DAYTIME_HOURS = range(9, 18)
 
 
 FOLLOW_UP_SMS = (
@@ -73,12 +93,33 @@ DIGEST_HTML = """<p>Hi {{ first_name }},</p>
 {{ article_links }}"""
 
 
-def seed_outreach(stdout):
+def seed_outreach(stdout, now=None):
+    now = now or timezone.now()
     with transaction.atomic():
         ensure_education_campaigns()
         campaign = ensure_reminder_campaign()
-        created = sum(ensure_demo_consultation(*patient) for patient in DEMO_PATIENTS)
-    stdout.write(f"Outreach: campaign {campaign.name!r} ready; {created} demo consultation(s) created.")
+        offsets = {step.name: step.offset for step in campaign.steps.all()}
+        created = [
+            patient
+            for patient in DEMO_PATIENTS
+            if ensure_demo_consultation(*patient, offset=offsets.get(patient[5], datetime.timedelta(hours=24)), now=now)
+        ]
+    stdout.write(f"Outreach: campaign {campaign.name!r} ready; {len(created)} demo consultation(s) created.")
+    for external_id, first_name, *_rest, step_name, minutes in created:
+        contact = Contact.objects.get(consultations__external_id=external_id)
+        due = (now + datetime.timedelta(minutes=minutes)).astimezone(contact.zone)
+        stdout.write(
+            f"  {first_name}'s '{step_name}' reminder falls due in {minutes} minutes "
+            f"({due:%H:%M} {due.tzname()}, the patient's time in {contact.time_zone})."
+        )
+
+
+def demo_zone(preferred, due_at):
+    """The patient's preferred zone if `due_at` is daytime there, else the first demo zone where it is."""
+    for name in (preferred, *DEMO_ZONES):
+        if due_at.astimezone(zoneinfo.ZoneInfo(name)).hour in DAYTIME_HOURS:
+            return name
+    return preferred
 
 
 def ensure_reminder_campaign():
@@ -149,9 +190,12 @@ def ensure_education_campaigns():
         )
 
 
-def ensure_demo_consultation(external_id, first_name, phone, email, zone, hours_from_now):
+def ensure_demo_consultation(external_id, first_name, phone, email, zone, step_name, minutes, *, offset, now):
+    """A demo visit placed so that its `step_name` reminder falls due `minutes` from now, in the patient's day."""
     if Consultation.objects.filter(external_id=external_id).exists():
         return False
+    due_at = now + datetime.timedelta(minutes=minutes)
+    zone = demo_zone(zone, due_at)
     contact = Contact.objects.filter(phone=phone).first() or Contact.objects.create(
         first_name=first_name, last_name="(demo)", phone=phone, email=email, time_zone=zone
     )
@@ -159,7 +203,8 @@ def ensure_demo_consultation(external_id, first_name, phone, email, zone, hours_
     record_consent(contact, Channel.SMS, Purpose.CARE, True, ConsentRecord.Source.ADMIN, wording=wording)
     if email:
         record_consent(contact, Channel.EMAIL, Purpose.CARE, True, ConsentRecord.Source.ADMIN, wording=wording)
-    starts_at = (timezone.now() + datetime.timedelta(hours=hours_from_now)).replace(second=0, microsecond=0)
+    # Rounded up to the next whole minute, so the reminder is never due earlier than promised.
+    starts_at = (due_at + offset + datetime.timedelta(seconds=59)).replace(second=0, microsecond=0)
     Consultation.objects.create(
         external_id=external_id, contact=contact, starts_at=starts_at, location="Milford office (demo)"
     )
