@@ -1,9 +1,14 @@
 """Registers the Outreach admin (outreach/admin/) with Wagtail. Registration only."""
 
+from django.db import models
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.permissions import register_permission_policy
 
 from outreach.admin import audit, dashboard
+from outreach.admin.durations import DurationTextField
 from outreach.admin.permissions import CampaignPermissionPolicy, LimitedActionsPolicy
 from outreach.models import (
     ApiToken,
@@ -25,6 +30,9 @@ register_permission_policy(InboundMessage, LimitedActionsPolicy(InboundMessage, 
 register_permission_policy(ConsentRecord, LimitedActionsPolicy(ConsentRecord, ["view"]))
 register_permission_policy(Suppression, LimitedActionsPolicy(Suppression, ["view", "add", "delete"]))
 register_permission_policy(ApiToken, LimitedActionsPolicy(ApiToken, ["view", "add"]))
+
+# Every DurationField in an admin form (a campaign step's timing and lateness) is typed and shown in words.
+register_form_field_override(models.DurationField, override={"form_class": DurationTextField})
 
 
 @hooks.register("register_admin_viewset")
@@ -49,3 +57,8 @@ def register_two_factor_urls():
     from outreach.admin import two_factor
 
     return two_factor.admin_urls()
+
+
+@hooks.register("insert_global_admin_css")
+def outreach_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("outreach/admin.css"))

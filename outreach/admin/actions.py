@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outreach.admin.audit import audit
+from outreach.admin.wording import plural
 from outreach.consent.ledger import OPT_OUT_CANCEL_REASON, cancel_pending, record_consent
 from outreach.engine.planner import consultation_changed
 from outreach.models import ConsentRecord, Consultation, MessageStatus, OutboundMessage
@@ -52,7 +53,7 @@ def set_consultation_status(consultation, status, user, now=None):
             reminders_changed=changed,
         )
     label = consultation.get_status_display().lower()
-    return Outcome(True, f"Marked {label}; {changed} pending reminder(s) updated.")
+    return Outcome(True, f"Marked {label}; {plural(changed, 'pending reminder', 'pending reminders')} updated.")
 
 
 def retry_message(message, user, now=None):

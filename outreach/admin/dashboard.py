@@ -1,9 +1,11 @@
-"""The Outreach panel on the admin home: the last 14 days, as a chart and as numbers.
+"""The Outreach panel on the admin home: what needs action first, then every outcome of the last 14 days, then the
+sent/delivered/failed chart per day.
 
-Three aggregate queries whatever the volume: outbox counts per (day, channel), consultation outcomes, patient
-opt-outs. Days are the clinic's calendar days (ClinicSettings.time_zone). A message counts on the day it was
-handed to the provider (or, if it never was, the day it failed); "delivered" and "failed" are what became of the
-messages of that day. Only counts leave this module: no patient detail is shown, so marketing editors see it too.
+A fixed number of aggregate queries whatever the volume: outbox counts per (day, channel), every outcome with its
+reason, consultation outcomes, patient opt-outs, open inbox items, pages awaiting review. Days are the clinic's
+calendar days (ClinicSettings.time_zone). In the chart a message counts on the day it was handed to the provider
+(or, if it never was, the day it failed); the outcome table counts the messages that fell due in the period, by
+what became of them. Only counts leave this module: no patient detail is shown, so marketing editors see it too.
 """
 
 import datetime
@@ -11,15 +13,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
+from wagtail.models import Page, WorkflowState
+from wagtail.permissions import policy_registry
 
 from cms.clinic import get_clinic_settings
 from outreach.admin.permissions import can_see_dashboard
+from outreach.admin.times import clinic_day_label
+from outreach.admin.wording import plural
 from outreach.models import Channel, ConsentRecord, Consultation, InboundMessage, MessageStatus, OutboundMessage
 
 DAYS = 14
-SERIES = (("sent", "Sent", "#2e6fbd"), ("delivered", "Delivered", "#1d8a4e"), ("failed", "Failed", "#c8341f"))
+SERIES = (("sent", "Sent", "#2e6fbd"), ("delivered", "Delivered", "#1d7a45"), ("failed", "Failed", "#c8341f"))
 FAILED_STATUSES = (MessageStatus.FAILED, MessageStatus.BOUNCED)
 
 
@@ -32,6 +39,16 @@ class DayCounts:
 
 
 @dataclass
+class Outcome:
+    """How many messages due in the period ended in one status, and why (reason text -> count, largest first)."""
+
+    status: str
+    label: str
+    count: int = 0
+    reasons: list = field(default_factory=list)  # [(reason, count)]
+
+
+@dataclass
 class DashboardStats:
     days: list
     by_channel: dict  # channel -> [DayCounts] (one per day, oldest first)
@@ -40,6 +57,21 @@ class DashboardStats:
     no_shows: int = 0
     opt_outs: int = 0
     totals: dict = field(default_factory=dict)  # channel -> DayCounts summed over the period
+    outcomes: list = field(default_factory=list)  # [Outcome], one per status, in MessageStatus order
+    open_inbox: int = 0
+    urgent_inbox: int = 0
+    pages_awaiting_review: int = 0
+
+    def outcome(self, status):
+        return next(outcome for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failed(self):
+        return self.outcome(MessageStatus.FAILED).count + self.outcome(MessageStatus.BOUNCED).count
+
+    @property
+    def expired(self):
+        return self.outcome(MessageStatus.EXPIRED).count
 
     @property
     def confirmation_rate(self):
@@ -84,10 +116,17 @@ def collect(now=None, zone=None):
         granted=False, recorded_at__gte=start, source__in=ConsentRecord.PATIENT_SOURCES
     ).aggregate(contacts=Count("contact", distinct=True))["contacts"]
 
+    inbox = InboundMessage.objects.needing_attention().aggregate(
+        open=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))
+    )
     stats = DashboardStats(
         days=days,
         by_channel={channel: list(per_day.values()) for channel, per_day in by_channel.items()},
         opt_outs=opt_outs,
+        outcomes=outcome_counts(start, now),
+        open_inbox=inbox["open"],
+        urgent_inbox=inbox["urgent"],
+        pages_awaiting_review=WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).count(),
         **outcomes,
     )
     for channel, counts in stats.by_channel.items():
@@ -98,6 +137,40 @@ def collect(now=None, zone=None):
             failed=sum(c.failed for c in counts),
         )
     return stats
+
+
+# Reasons shown per outcome: what was skipped says which rule stopped it; what expired, was cancelled or failed says
+# what the engine, staff or the provider recorded.
+MAX_REASONS = 6
+
+
+def outcome_counts(start, now):
+    """Every status of the messages due in [start, now], with the reasons recorded for it (one query)."""
+    rows = (
+        OutboundMessage.objects.filter(due_at__gte=start, due_at__lte=now)
+        .values("status", "skip_reason", "error_code", "error_message")
+        .annotate(n=Count("pk"))
+    )
+    outcomes = {status: Outcome(status, label) for status, label in MessageStatus.choices}
+    reasons = {status: {} for status in outcomes}
+    skip_labels = dict(OutboundMessage.SkipReason.choices)
+    for row in rows:
+        outcome = outcomes.get(row["status"])
+        if outcome is None:
+            continue
+        outcome.count += row["n"]
+        if row["skip_reason"]:
+            reason = skip_labels.get(row["skip_reason"], row["skip_reason"])
+        else:
+            reason = " ".join(part for part in (row["error_code"], row["error_message"]) if part)
+        if reason:
+            reasons[row["status"]][reason] = reasons[row["status"]].get(reason, 0) + row["n"]
+    for status, outcome in outcomes.items():
+        ranked = sorted(reasons[status].items(), key=lambda item: (-item[1], item[0]))
+        if len(ranked) > MAX_REASONS:
+            ranked = ranked[: MAX_REASONS - 1] + [("other reasons", sum(n for _, n in ranked[MAX_REASONS - 1 :]))]
+        outcome.reasons = ranked
+    return list(outcomes.values())
 
 
 # Chart geometry (SVG user units). One chart per channel: 14 groups of three bars.
@@ -156,6 +229,9 @@ class OutreachDashboardPanel(Component):
     order = 50
     template_name = "outreach/admin/dashboard_panel.html"
 
+    def __init__(self, user):
+        self.user = user
+
     def get_context_data(self, parent_context=None):
         stats = collect()
         channels = [
@@ -168,9 +244,55 @@ class OutreachDashboardPanel(Component):
             }
             for channel in Channel.values
         ]
-        return {"stats": stats, "channels": channels, "series": SERIES, "days": DAYS}
+        return {
+            "stats": stats,
+            "channels": channels,
+            "series": SERIES,
+            "days": DAYS,
+            "zone_label": clinic_day_label(),
+            "actions": action_items(stats, self.user),
+        }
+
+
+def action_items(stats, user):
+    """What needs someone, first: dicts of key, count, text and a link (only to screens the user may open)."""
+    outbox = reverse("outreach_outbox:index")
+    can_outbox = user.has_perm("outreach.view_outboundmessage")
+    can_inbox = user.has_perm("outreach.view_inboundmessage")
+    can_pages = policy_registry.get_by_type(Page).user_has_any_permission(user, ["add", "change", "publish"])
+    crisis = f" ({plural(stats.urgent_inbox, 'possible crisis', 'possible crises')})" if stats.urgent_inbox else ""
+    items = [
+        (
+            "failed",
+            stats.failed,
+            plural(stats.failed, "failed or bounced message", "failed or bounced messages"),
+            f"{outbox}?status=failed&status=bounced" if can_outbox else None,
+        ),
+        (
+            "expired",
+            stats.expired,
+            plural(stats.expired, "expired message", "expired messages"),
+            f"{outbox}?status=expired" if can_outbox else None,
+        ),
+        (
+            "open-inbox",
+            stats.open_inbox,
+            plural(stats.open_inbox, "patient reply waiting for staff", "patient replies waiting for staff") + crisis,
+            reverse("outreach_inbox:index") + "?open=true" if can_inbox else None,
+        ),
+        (
+            "pages-awaiting-review",
+            stats.pages_awaiting_review,
+            plural(stats.pages_awaiting_review, "page awaiting medical review", "pages awaiting medical review"),
+            reverse("wagtailadmin_reports:workflow") if can_pages else None,
+        ),
+    ]
+    return [
+        {"key": key, "count": count, "text": text, "url": url, "urgent": key == "open-inbox" and stats.urgent_inbox}
+        for key, count, text, url in items
+    ]
 
 
 def add_panel(request, panels):
     if can_see_dashboard(request.user):
-        panels.append(OutreachDashboardPanel())
+        panels.append(OutreachDashboardPanel(request.user))

@@ -1,9 +1,13 @@
 """List filters of the Outreach admin (django-filter, rendered by Wagtail's filter drawer)."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
+from outreach.admin.times import clinic_zone
 from outreach.models import (
     Campaign,
     Channel,
@@ -16,9 +20,31 @@ from outreach.models import (
 )
 
 
+class ClinicDateRangeFilter(django_filters.DateFromToRangeFilter):
+    """A date range in the clinic's calendar: "1 Dec" means midnight to midnight in the clinic's zone, so a visit at
+    9 PM in Connecticut is on its own day, not the next UTC one."""
+
+    def __init__(self, *args, label, **kwargs):
+        super().__init__(*args, label=f"{label} (clinic's calendar)", widget=DateRangePickerWidget, **kwargs)
+
+    def filter(self, qs, value):
+        if value:
+            zone = clinic_zone()
+            start = value.start and datetime.datetime.combine(value.start.date(), datetime.time.min, tzinfo=zone)
+            stop = value.stop and datetime.datetime.combine(value.stop.date(), datetime.time.max, tzinfo=zone)
+            value = slice(start, stop)
+        return super().filter(qs, value)
+
+
+def yes_no_filter(label, yes, no, **kwargs):
+    """A yes/no filter offering "Any", `yes` and `no` (django-filter's default reads "Unknown", "Yes", "No")."""
+    choices = [("", "Any"), ("true", yes), ("false", no)]
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices), **kwargs)
+
+
 class CampaignFilterSet(WagtailFilterSet):
     purpose = django_filters.ChoiceFilter(choices=Purpose.choices)
-    active = django_filters.BooleanFilter()
+    active = yes_no_filter("Sending", "Active", "Paused")
 
     class Meta:
         model = Campaign
@@ -26,7 +52,7 @@ class CampaignFilterSet(WagtailFilterSet):
 
 
 class ConsultationFilterSet(WagtailFilterSet):
-    starts_at = django_filters.DateFromToRangeFilter(label="Date", widget=DateRangePickerWidget)
+    starts_at = ClinicDateRangeFilter(label="Date")
     status = django_filters.MultipleChoiceFilter(choices=Consultation.Status.choices)
 
     class Meta:
@@ -40,7 +66,7 @@ class OutboxFilterSet(WagtailFilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label="Campaign", field_name="step__campaign", queryset=Campaign.objects.all()
     )
-    scheduled_for = django_filters.DateFromToRangeFilter(label="Scheduled for", widget=DateRangePickerWidget)
+    scheduled_for = ClinicDateRangeFilter(label="Scheduled for")
     skip_reason = django_filters.ChoiceFilter(choices=OutboundMessage.SkipReason.choices)
 
     class Meta:
@@ -51,9 +77,9 @@ class OutboxFilterSet(WagtailFilterSet):
 class ConsentLedgerFilterSet(WagtailFilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     purpose = django_filters.ChoiceFilter(choices=Purpose.choices)
-    granted = django_filters.BooleanFilter()
+    granted = yes_no_filter("Consent", "Granted", "Withdrawn")
     source = django_filters.MultipleChoiceFilter(choices=ConsentRecord.Source.choices)
-    recorded_at = django_filters.DateFromToRangeFilter(label="Recorded", widget=DateRangePickerWidget)
+    recorded_at = ClinicDateRangeFilter(label="Recorded")
 
     class Meta:
         model = ConsentRecord
@@ -61,10 +87,10 @@ class ConsentLedgerFilterSet(WagtailFilterSet):
 
 
 class InboxFilterSet(WagtailFilterSet):
-    open = django_filters.BooleanFilter(label="Needs attention", method="filter_open")
-    urgent = django_filters.BooleanFilter()
+    open = yes_no_filter("Needs attention", "Needs attention", "Handled", method="filter_open")
+    urgent = yes_no_filter("Urgent", "Urgent only", "Not urgent")
     kind = django_filters.MultipleChoiceFilter(choices=InboundMessage.Kind.choices)
-    received_at = django_filters.DateFromToRangeFilter(label="Received", widget=DateRangePickerWidget)
+    received_at = ClinicDateRangeFilter(label="Received")
 
     class Meta:
         model = InboundMessage

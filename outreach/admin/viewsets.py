@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
@@ -14,10 +14,12 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from outreach.admin import filters, views
+from outreach.admin.columns import YesNoColumn, ZonedTimeColumn
 from outreach.admin.forms import CampaignForm, SuppressionForm
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
 from outreach.admin.reminders import reminders_for
+from outreach.admin.times import PATIENT
 from outreach.consent import ledger
 from outreach.models import (
     ApiToken,
@@ -32,6 +34,24 @@ from outreach.models import (
     Purpose,
     Suppression,
 )
+
+
+class ZonedHistoryView(generic.history.HistoryView):
+    """Wagtail's history listing, with its dates in the clinic's zone, labelled (outreach.admin.times)."""
+
+    @cached_property
+    def columns(self):
+        return [
+            ZonedTimeColumn("timestamp", label="Date", width="22%", sort_key=None)
+            if getattr(column, "name", None) == "timestamp"
+            else column
+            for column in super().columns
+        ]
+
+
+class OutreachViewSet(ModelViewSet):
+    history_view_class = ZonedHistoryView
+
 
 # Campaigns
 
@@ -76,7 +96,7 @@ class CampaignCreateView(generic.CreateView):
     pass
 
 
-class CampaignHistoryView(generic.history.HistoryView):
+class CampaignHistoryView(ZonedHistoryView):
     def get_object(self):
         campaign = super().get_object()
         check_campaign_access(self.request.user, campaign, "view")
@@ -140,7 +160,7 @@ STEP_PANELS = [
 ]
 
 
-class CampaignViewSet(ModelViewSet):
+class CampaignViewSet(OutreachViewSet):
     model = Campaign
     icon = "calendar-alt"
     menu_label = "Campaigns"
@@ -154,9 +174,9 @@ class CampaignViewSet(ModelViewSet):
     list_display = [
         "name",
         Column("purpose", accessor="get_purpose_display", label="Purpose"),
-        BooleanColumn("active"),
+        YesNoColumn("active", label="Sending", yes="Active", no="Paused"),
         Column("step_count", label="Steps"),
-        DateColumn("updated_at", label="Updated"),
+        ZonedTimeColumn("updated_at", label="Updated"),
     ]
     filterset_class = filters.CampaignFilterSet
     search_fields = ["name"]
@@ -175,7 +195,7 @@ class CampaignViewSet(ModelViewSet):
                 ),
                 FieldPanel("min_days_between"),
             ],
-            heading="Quiet hours and frequency caps",
+            heading="Sending window and frequency caps",
         ),
         InlinePanel("steps", heading="Steps", label="Step", min_num=1, panels=STEP_PANELS),
     ]
@@ -242,7 +262,7 @@ class ContactInspectView(generic.InspectView):
         return context
 
 
-class ContactViewSet(ModelViewSet):
+class ContactViewSet(OutreachViewSet):
     model = Contact
     icon = "user"
     menu_label = "Contacts"
@@ -258,7 +278,7 @@ class ContactViewSet(ModelViewSet):
         Column("phone"),
         Column("email"),
         Column("time_zone", label="Time zone"),
-        DateColumn("created_at", label="Added"),
+        ZonedTimeColumn("created_at", label="Added"),
     ]
     form_fields = ["first_name", "last_name"]  # never edited here: the booking system owns patient details
 
@@ -328,7 +348,7 @@ class ConsultationInspectView(generic.InspectView):
         return context
 
 
-class ConsultationViewSet(ModelViewSet):
+class ConsultationViewSet(OutreachViewSet):
     model = Consultation
     icon = "date"
     menu_label = "Consultations"
@@ -343,7 +363,7 @@ class ConsultationViewSet(ModelViewSet):
     list_display = [
         "external_id",
         Column("contact", label="Patient"),
-        DateColumn("starts_at", label="Starts"),
+        ZonedTimeColumn("starts_at", label="Starts", whose=PATIENT),
         Column("status", accessor="get_status_display", label="Status"),
         Column("location"),
         Column("reminders_sent", label="Reminders sent"),
@@ -443,7 +463,7 @@ OUTBOX_EXPORT = [
 ]
 
 
-class OutboxViewSet(ModelViewSet):
+class OutboxViewSet(OutreachViewSet):
     model = OutboundMessage
     icon = "mail"
     menu_label = "Outbox"
@@ -461,7 +481,7 @@ class OutboxViewSet(ModelViewSet):
         Column("campaign", accessor="step.campaign.name", label="Campaign"),
         Column("step", accessor="step.name", label="Step"),
         Column("contact", label="Patient"),
-        DateColumn("scheduled_for", label="Scheduled for"),
+        ZonedTimeColumn("scheduled_for", label="Scheduled for", whose=PATIENT),
         Column("why", accessor=outbox_why, label="Why / error"),
     ]
     list_export = OUTBOX_EXPORT
@@ -489,7 +509,7 @@ class ConsentLedgerIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("contact", "recorded_by")
 
 
-class ConsentLedgerViewSet(ModelViewSet):
+class ConsentLedgerViewSet(OutreachViewSet):
     model = ConsentRecord
     icon = "tick-inverse"
     menu_label = "Consent ledger"
@@ -501,11 +521,11 @@ class ConsentLedgerViewSet(ModelViewSet):
         Column("contact", label="Patient", accessor="contact"),
         Column("channel", accessor="get_channel_display", label="Channel"),
         Column("purpose", label="Purpose"),
-        BooleanColumn("granted"),
+        YesNoColumn("granted", label="Consent", yes="Granted", no="Withdrawn"),
         Column("source", accessor="get_source_display", label="Source"),
         Column("reason"),
         Column("recorded_by", label="By"),
-        DateColumn("recorded_at", label="Recorded"),
+        ZonedTimeColumn("recorded_at", label="Recorded"),
     ]
     list_export = [
         "id",
@@ -560,7 +580,7 @@ class InboxInspectView(generic.InspectView):
         return context
 
 
-class InboxViewSet(ModelViewSet):
+class InboxViewSet(OutreachViewSet):
     model = InboundMessage
     icon = "mail"
     menu_label = "Inbox"
@@ -573,13 +593,13 @@ class InboxViewSet(ModelViewSet):
     filterset_class = filters.InboxFilterSet
     list_display = [
         "__str__",
-        BooleanColumn("urgent"),
+        YesNoColumn("urgent", label="Urgent", yes="Urgent", no="No"),
         Column("kind", accessor="get_kind_display", label="Kind"),
         Column("contact", label="Patient"),
         Column("excerpt", accessor=excerpt, label="Text"),
-        DateColumn("received_at", label="Received"),
+        ZonedTimeColumn("received_at", label="Received", whose=PATIENT),
         Column("handled_by", label="Handled by"),
-        DateColumn("handled_at", label="Handled"),
+        ZonedTimeColumn("handled_at", label="Handled"),
     ]
     form_fields = ["kind"]
 
@@ -600,7 +620,7 @@ class SuppressionCreateView(generic.CreateView):
         return instance
 
 
-class SuppressionViewSet(ModelViewSet):
+class SuppressionViewSet(OutreachViewSet):
     model = Suppression
     icon = "no-view"
     menu_label = "Suppressions"
@@ -612,7 +632,7 @@ class SuppressionViewSet(ModelViewSet):
         Column("__str__", label="Address"),
         Column("channel", accessor="get_channel_display", label="Channel"),
         Column("reason", accessor="get_reason_display", label="Reason"),
-        DateColumn("created_at", label="Since"),
+        ZonedTimeColumn("created_at", label="Since"),
     ]
     list_filter = ["channel", "reason"]
     search_fields = ["hint"]
@@ -636,7 +656,7 @@ class TokenIndexView(generic.IndexView):
         return buttons
 
 
-class ApiTokenViewSet(ModelViewSet):
+class ApiTokenViewSet(OutreachViewSet):
     model = ApiToken
     icon = "key"
     menu_label = "API tokens"
@@ -649,10 +669,10 @@ class ApiTokenViewSet(ModelViewSet):
         Column("name"),
         Column("booking_system", label="Booking system"),
         Column("prefix", label="Starts with"),
-        BooleanColumn("active"),
-        DateColumn("created_at", label="Created"),
-        DateColumn("last_used_at", label="Last used"),
-        DateColumn("revoked_at", label="Revoked"),
+        YesNoColumn("active", label="Status", yes="Active", no="Revoked", sort_key=None),
+        ZonedTimeColumn("created_at", label="Created"),
+        ZonedTimeColumn("last_used_at", label="Last used"),
+        ZonedTimeColumn("revoked_at", label="Revoked"),
     ]
     form_fields = ["name"]
 

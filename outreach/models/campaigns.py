@@ -14,20 +14,37 @@ class Campaign(ClusterableModel):
 
     name = models.CharField(max_length=120, unique=True)
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.CARE)
-    active = models.BooleanField(default=False)
+    active = models.BooleanField(
+        default=False, help_text="Only active campaigns are planned and sent. Campaigns are paused, never deleted."
+    )
+    # Named "quiet hours" in the code for history: the two fields are the window in which sending is allowed.
     quiet_hours_start = models.TimeField(
-        default=datetime.time(8, 0), help_text="Earliest local time (contact's time zone) a message may go out."
+        "sending window opens",
+        default=datetime.time(8, 0),
+        help_text="Earliest time of day a message may go out, in the patient's own time zone.",
     )
     quiet_hours_end = models.TimeField(
-        default=datetime.time(21, 0), help_text="Latest local time (contact's time zone) a message may go out."
+        "sending window closes",
+        default=datetime.time(21, 0),
+        help_text="Latest time of day a message may go out, in the patient's own time zone. A message due outside "
+        "the window waits for it to open, unless it expires first (see each step's latest sending delay).",
     )
-    sms_per_day = models.PositiveSmallIntegerField(default=1, help_text="Most texts a contact gets per local day.")
-    sms_per_week = models.PositiveSmallIntegerField(default=3, help_text="Most texts a contact gets in 7 days.")
-    emails_per_day = models.PositiveSmallIntegerField(default=2)
-    emails_per_week = models.PositiveSmallIntegerField(default=5)
+    sms_per_day = models.PositiveSmallIntegerField(
+        "texts per day", default=1, help_text="Most texts of this purpose a patient gets in one of their days."
+    )
+    sms_per_week = models.PositiveSmallIntegerField(
+        "texts per week", default=3, help_text="Most texts of this purpose a patient gets in any 7 days."
+    )
+    emails_per_day = models.PositiveSmallIntegerField(
+        "emails per day", default=2, help_text="Most emails of this purpose a patient gets in one of their days."
+    )
+    emails_per_week = models.PositiveSmallIntegerField(
+        "emails per week", default=5, help_text="Most emails of this purpose a patient gets in any 7 days."
+    )
     min_days_between = models.PositiveSmallIntegerField(
+        "days between education messages",
         default=0,
-        help_text="Education campaigns: at least this many days between two messages to a contact on a channel.",
+        help_text="Education campaigns: at least this many days between two messages to a patient on a channel.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,23 +73,29 @@ class CampaignStep(models.Model):
         NEW_ARTICLE = "new_article", "New article in a subscribed topic (digest)"
 
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="steps")
-    name = models.CharField(max_length=120)
-    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.BEFORE_START)
+    name = models.CharField(max_length=120, help_text='For staff, e.g. "24 hours before".')
+    trigger = models.CharField("sent", max_length=20, choices=Trigger.choices, default=Trigger.BEFORE_START)
     offset = models.DurationField(
+        "how long before or after",
         default=datetime.timedelta(hours=24),
-        validators=[MinValueValidator(datetime.timedelta(0))],
-        help_text="How long before the start (or after completion) the message is due, e.g. 24:00:00.",
+        validators=[MinValueValidator(datetime.timedelta(0), message="Cannot be negative.")],
+        help_text='How long before the visit starts (or after it is completed) the message is due, e.g. "1 day", '
+        '"2 hours" or "1 day 2 hours".',
     )
-    send_sms = models.BooleanField(default=True)
-    send_email = models.BooleanField(default=False)
-    sms_body = models.TextField(blank=True)
-    email_subject = models.CharField(max_length=200, blank=True)
-    email_text = models.TextField(blank=True, help_text="Plain-text part.")
-    email_html = models.TextField(blank=True, help_text="HTML part (the body; the layout and footer are added).")
+    send_sms = models.BooleanField("send a text (SMS)", default=True)
+    send_email = models.BooleanField("send an email", default=False)
+    sms_body = models.TextField("SMS text", blank=True)
+    email_subject = models.CharField("email subject", max_length=200, blank=True)
+    email_text = models.TextField("email text", blank=True, help_text="The plain-text version of the email.")
+    email_html = models.TextField(
+        "email HTML", blank=True, help_text="The HTML version's body; the clinic's layout and footer are added."
+    )
     max_lateness = models.DurationField(
+        "latest sending delay",
         default=datetime.timedelta(hours=2),
-        validators=[MinValueValidator(datetime.timedelta(minutes=1))],
-        help_text="After this long past its due time the message is not worth sending and expires.",
+        validators=[MinValueValidator(datetime.timedelta(minutes=1), message="At least 1 minute.")],
+        help_text="How late after its due time the message may still go out (e.g. when the sending window holds it "
+        'back); after that it expires unsent. E.g. "45 minutes" or "4 hours".',
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
 

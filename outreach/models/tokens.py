@@ -23,14 +23,17 @@ class ApiToken(models.Model):
 
     name = models.CharField(max_length=100)
     booking_system = models.SlugField(max_length=50, blank=True, help_text=BOOKING_SYSTEM_HELP)
-    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise a token in logs.")
+    prefix = models.CharField(
+        "starts with", max_length=12, help_text="The first characters, to recognise a token in logs."
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True)
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

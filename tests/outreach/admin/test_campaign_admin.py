@@ -1,7 +1,10 @@
 """The campaign editor: create with an inline step, template errors in the form, activate/pause, the live
 preview's JSON, and "send a test to me" through the fake providers."""
 
+import datetime
+
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -32,8 +35,8 @@ def campaign_form(name="Visit reminders", purpose="care", active="", **step):
         "steps-0-ORDER": "1",
         "steps-0-name": "24 hours before",
         "steps-0-trigger": "before_start",
-        "steps-0-offset": "24:00:00",
-        "steps-0-max_lateness": "02:00:00",
+        "steps-0-offset": "1 day",
+        "steps-0-max_lateness": "2 hours",
         "steps-0-send_sms": "on",
         "steps-0-sms_body": CARE_SMS,
         "steps-0-email_subject": "",
@@ -53,6 +56,59 @@ def test_create_campaign_with_an_inline_step(admin_user_client):
     assert ModelLogEntry.objects.filter(
         action="wagtail.create", object_id=str(campaign.pk), user=admin_user_client.user
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("offset", "lateness", "expected"),
+    [
+        ("1 day 2 hours", "45 minutes", (datetime.timedelta(hours=26), datetime.timedelta(minutes=45))),
+        ("2h", "1 hour and 30 minutes", (datetime.timedelta(hours=2), datetime.timedelta(minutes=90))),
+        ("24:00:00", "02:00:00", (datetime.timedelta(days=1), datetime.timedelta(hours=2))),
+    ],
+)
+def test_durations_are_typed_as_people_write_them(admin_user_client, offset, lateness, expected):
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:add"), campaign_form(offset=offset, max_lateness=lateness)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    step = Campaign.objects.get(name="Visit reminders").steps.get()
+    assert (step.offset, step.max_lateness) == expected
+
+
+def test_durations_are_shown_as_people_write_them(admin_user_client, world):
+    step = world["step"]
+    step.offset, step.max_lateness = datetime.timedelta(days=1, hours=2), datetime.timedelta(minutes=45)
+    step.save()
+    html = admin_user_client.get(reverse("outreach_campaigns:edit", args=[step.campaign_id])).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("input[name=steps-0-offset]")["value"] == "1 day 2 hours"
+    assert soup.select_one("input[name=steps-0-max_lateness]")["value"] == "45 minutes"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("offset", "tomorrow", "How long before or after: write a duration in words"),
+        ("offset", "1:30", "How long before or after: write a duration in words"),
+        ("max_lateness", "soon", "Latest sending delay: write a duration in words"),
+        ("max_lateness", "30 seconds", "At least 1 minute."),
+    ],
+)
+def test_an_unreadable_duration_is_refused_naming_the_field(admin_user_client, field, typed, message):
+    response = admin_user_client.post(reverse("outreach_campaigns:add"), campaign_form(**{field: typed}))
+    assert response.status_code == 200
+    assert message in BeautifulSoup(response.content.decode(), "html.parser").get_text(" ")
+    assert not Campaign.objects.exists()
+
+
+def test_labels_say_what_the_fields_mean(admin_user_client):
+    text = BeautifulSoup(
+        admin_user_client.get(reverse("outreach_campaigns:add")).content.decode(), "html.parser"
+    ).get_text(" ")
+    for label in ("Sending window opens", "Sending window closes", "SMS text", "Email HTML", "Latest sending delay"):
+        assert label in text
+    for wrong in ("Sms body", "Email html", "Quiet hours start"):
+        assert wrong not in text
 
 
 def test_unknown_variable_is_shown_in_the_form(admin_user_client):
