@@ -208,7 +208,7 @@ class CampaignViewSet(OutreachViewSet):
             path("preview/", views.campaign_preview, name="preview"),
             path("<int:pk>/activate/", views.campaign_activate, name="activate"),
             path("<int:pk>/pause/", views.campaign_pause, name="pause"),
-            path("steps/<int:pk>/test/", views.step_send_test, name="send_test"),
+            path("test/", views.campaign_send_test, name="send_test"),
         ]
 
 

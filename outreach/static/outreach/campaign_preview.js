@@ -1,9 +1,15 @@
 // Live preview of each campaign step in the campaign editor: as staff type, the step's templates are rendered
 // for the sample patient by the server (outreach/admin/preview.py), exactly as the worker would render them.
+// "Send a test" beside it sends the step as the form holds it now (unsaved edits included) without saving it.
 (function () {
   "use strict";
   var STEP_FIELD = /^(steps-\d+-)(name|send_sms|send_email|sms_body|email_subject|email_text|email_html)$/;
-  var previewUrl = window.location.pathname.replace(/(\/outreach\/campaigns\/).*$/, "$1preview/");
+  var STEP_FIELDS = ["name", "send_sms", "send_email", "sms_body", "email_subject", "email_text", "email_html"];
+  var base = window.location.pathname.replace(/(\/outreach\/campaigns\/).*$/, "$1");
+  var previewUrl = base + "preview/";
+  var testUrl = base + "test/";
+  var editing = /\/outreach\/campaigns\/edit\/(\d+)\//.exec(window.location.pathname);
+  var campaignId = editing ? editing[1] : "";
   var timers = {};
 
   function field(prefix, name) {
@@ -36,16 +42,89 @@
     var anchor = field(prefix, "email_html") || field(prefix, "sms_body");
     if (!anchor) return null;
     var wrapper = anchor.closest("[data-contentpath]") || anchor.closest(".w-field__wrapper") || anchor.parentNode;
-    var node = el("section", { id: id, "class": "outreach-preview", "data-outreach-preview": prefix, "aria-live": "polite" });
+    var node = el("section", { id: id, "class": "outreach-preview", "data-outreach-preview": prefix });
+    node.appendChild(el("div", { "class": "outreach-preview__rendered", "aria-live": "polite" }));
+    node.appendChild(testForm(prefix));
     wrapper.parentNode.insertBefore(node, wrapper.nextSibling);
     return node;
   }
 
+  // The test form is built once per step (re-rendering the preview keeps what was typed in it).
+  function testForm(prefix) {
+    var stem = "outreach-test-" + prefix.replace(/-$/, "");
+    var form = el("fieldset", { "class": "outreach-preview__test", "data-send-test": prefix });
+    form.appendChild(el("legend", {}, "Send a test of this version to yourself"));
+    form.appendChild(el("p", { "class": "help-text" }, "What the form holds now, unsaved changes included, rendered for the sample " +
+      "patient. Nothing is saved and no patient receives it. An email goes to your account's address."));
+    [["sms", "Text (SMS)"], ["email", "Email"]].forEach(function (choice, index) {
+      var label = el("label", { "class": "outreach-preview__choice" });
+      var radio = el("input", { type: "radio", name: stem + "-channel", value: choice[0], "data-test-channel": "" });
+      if (index === 0) radio.checked = true;
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(" " + choice[1]));
+      form.appendChild(label);
+    });
+    var phoneLabel = el("label", { "for": stem + "-phone", "class": "outreach-preview__phone-label" }, "Your mobile number (for a text)");
+    form.appendChild(phoneLabel);
+    form.appendChild(el("input", { id: stem + "-phone", type: "tel", autocomplete: "tel", "data-test-phone": "", "class": "outreach-preview__phone" }));
+    var button = el("button", { type: "button", "class": "button button-small button-secondary", "data-test-send": "" }, "Send the test");
+    button.addEventListener("click", function () { sendTest(prefix, form); });
+    form.appendChild(button);
+    form.appendChild(el("p", { "class": "outreach-preview__test-result", role: "status", "data-test-result": "" }));
+    return form;
+  }
+
+  function stepBody(prefix) {
+    var body = new URLSearchParams();
+    STEP_FIELDS.forEach(function (name) { body.append(name, value(prefix, name)); });
+    var purpose = document.querySelector('[name="purpose"]');
+    body.append("purpose", purpose ? purpose.value : "");
+    var name = document.querySelector('[name="name"]');
+    body.append("campaign_name", name ? name.value : "");
+    body.append("campaign", campaignId);
+    return body;
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded", "X-Requested-With": "XMLHttpRequest" },
+      body: body.toString(),
+    });
+  }
+
+  function sendTest(prefix, form) {
+    var result = form.querySelector("[data-test-result]");
+    var checked = form.querySelector("[data-test-channel]:checked");
+    var body = stepBody(prefix);
+    body.append("channel", checked ? checked.value : "");
+    body.append("phone", form.querySelector("[data-test-phone]").value);
+    result.className = "outreach-preview__test-result";
+    result.textContent = "Sending…";
+    post(testUrl, body)
+      .then(function (response) {
+        return response.json().catch(function () { return { ok: false, message: "The test could not be sent (" + response.status + ")." }; });
+      })
+      .then(function (data) {
+        var details = Object.keys(data.errors || {}).map(function (name) {
+          return name.replace(/_/g, " ") + ": " + data.errors[name].join(" ");
+        });
+        result.className = "outreach-preview__test-result " + (data.ok ? "outreach-preview__test-result--ok" : "outreach-preview__test-result--error");
+        result.textContent = [data.message].concat(details).join(" ");
+      })
+      .catch(function () {
+        result.className = "outreach-preview__test-result outreach-preview__test-result--error";
+        result.textContent = "The test could not be sent: the server did not answer.";
+      });
+  }
+
   function render(prefix, data) {
-    var node = box(prefix);
-    if (!node) return;
+    var section = box(prefix);
+    if (!section) return;
+    var node = section.querySelector(".outreach-preview__rendered");
     node.innerHTML = "";
-    node.appendChild(el("h3", {}, "Preview for a sample patient"));
+    node.appendChild(el("h3", {}, "Preview for a sample patient, with the clinic's settings"));
     var sms = data.sms;
     if (sms.enabled) {
       var smsBlock = el("div", { "class": "outreach-preview__sms" });
@@ -86,28 +165,15 @@
       });
       node.appendChild(list);
     }
-    var stepId = value(prefix, "id");
-    if (stepId) {
-      var link = el("a", { "class": "button button-small button-secondary", href: previewUrl.replace(/preview\/$/, "steps/" + stepId + "/test/") }, "Send a test to me");
-      node.appendChild(link);
-    } else {
-      node.appendChild(el("p", { "class": "help-text" }, "Save the campaign to send yourself a test."));
+    if ((data.warnings || []).length) {
+      var warnings = el("ul", { "class": "outreach-preview__warning", "data-preview-warnings": "" });
+      data.warnings.forEach(function (message) { warnings.appendChild(el("li", {}, message)); });
+      node.appendChild(warnings);
     }
   }
 
   function refresh(prefix) {
-    var body = new URLSearchParams();
-    ["name", "send_sms", "send_email", "sms_body", "email_subject", "email_text", "email_html"].forEach(function (name) {
-      body.append(name, value(prefix, name));
-    });
-    var purpose = document.querySelector('[name="purpose"]');
-    body.append("purpose", purpose ? purpose.value : "");
-    fetch(previewUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: body.toString(),
-    })
+    post(previewUrl, stepBody(prefix))
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) { if (data) render(prefix, data); })
       .catch(function () {});

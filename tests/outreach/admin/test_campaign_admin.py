@@ -208,34 +208,116 @@ def test_preview_counts_segments_of_a_long_unicode_text(admin_user_client):
     assert data["sms"]["segments"] == 2
 
 
-def test_send_a_test_sms_through_twilio(admin_user_client, world, twilio_settings):
+def step_fields(step, **changes):
+    """What the campaign editor posts for one step: its fields as the form holds them."""
+    fields = {
+        "campaign": step.campaign_id or "",
+        "purpose": step.campaign.purpose,
+        "name": step.name,
+        "send_sms": "true" if step.send_sms else "",
+        "send_email": "true" if step.send_email else "",
+        "sms_body": step.sms_body,
+        "email_subject": step.email_subject,
+        "email_text": step.email_text,
+        "email_html": step.email_html,
+    }
+    fields.update(changes)
+    return fields
+
+
+UNSAVED_SMS = (
+    "Hi {{ first_name }}, UNSAVED EDIT: see you {{ appointment_date }}. {{ clinic_name }} {{ clinic_phone }}. "
+    "Reply STOP to opt out."
+)
+
+
+def test_send_a_test_sms_of_the_unsaved_edit_through_twilio(admin_user_client, world, twilio_settings):
     step = world["step"]
+    saved_body = step.sms_body
     response = admin_user_client.post(
-        reverse("outreach_campaigns:send_test", args=[step.pk]), {"channel": "sms", "phone": "+12035550177"}
+        reverse("outreach_campaigns:send_test"),
+        step_fields(step, sms_body=UNSAVED_SMS, channel="sms", phone="(203) 555-0177"),
     )
-    assert response.status_code == 302
+    assert response.status_code == 200, response.content
+    assert response.json()["ok"] and "Nothing was saved" in response.json()["message"]
     [message] = twilio_settings.messages
     assert message.fields["To"] == "+12035550177"
-    assert message.fields["Body"].startswith("Hi Alexandra, a reminder of your visit")
+    assert message.fields["Body"].startswith("Hi Alexandra, UNSAVED EDIT: see you")
     assert world["contact"].first_name not in message.fields["Body"]
+    step.refresh_from_db()
+    assert step.sms_body == saved_body  # not made live
     entry = ModelLogEntry.objects.get(action="outreach.campaign.test_send")
-    assert entry.user == admin_user_client.user
-    assert "+12035550177" not in str(entry.data)
+    assert entry.user == admin_user_client.user and entry.object_id == str(step.campaign_id)
+    assert "+12035550177" not in str(entry.data) and "0177" not in str(entry.data)
 
 
-def test_send_a_test_email_to_myself_through_postmark(admin_user_client, world, postmark_settings):
-    step = world["step"]
-    step.send_email = True
-    step.save()
-    response = admin_user_client.post(reverse("outreach_campaigns:send_test", args=[step.pk]), {"channel": "email"})
-    assert response.status_code == 302
+def test_send_a_test_email_of_a_campaign_not_yet_created(admin_user_client, postmark_settings):
+    fields = {
+        "campaign": "",
+        "campaign_name": "New campaign",
+        "purpose": "care",
+        "name": "step 1",
+        "send_email": "true",
+        "email_subject": "Your visit on {{ appointment_date }}",
+        "email_text": "Hi {{ first_name }}",
+        "email_html": "<p>Hi {{ first_name }}</p>",
+        "channel": "email",
+    }
+    response = admin_user_client.post(reverse("outreach_campaigns:send_test"), fields)
+    assert response.status_code == 200, response.content
     [message] = postmark_settings.messages
     assert message.recipients == ["outreach_admin@clinic.example"]
+    assert message.fields["Subject"] == "Your visit on Wednesday, September 30"
+    assert not Campaign.objects.exists()
+    entry = ModelLogEntry.objects.get(action="outreach.campaign.test_send")
+    assert entry.object_id == str(admin_user_client.user.pk)  # no campaign yet: on the staff member's own log
 
 
-def test_send_test_sms_needs_a_number(admin_user_client, world):
-    response = admin_user_client.post(
-        reverse("outreach_campaigns:send_test", args=[world["step"].pk]), {"channel": "sms"}
+@pytest.mark.parametrize(
+    ("changes", "status", "says"),
+    [
+        ({"channel": "sms", "phone": ""}, 400, "Type the mobile number"),
+        ({"channel": "sms", "phone": "12345"}, 400, "phone"),
+        ({"channel": "email"}, 400, "does not send by Email"),
+        ({"channel": "sms", "phone": "+12035550177", "sms_body": "Hi {{ diagnosis }}"}, 400, "Unknown variable"),
+        ({"channel": "pigeon"}, 400, "channel"),
+    ],
+)
+def test_a_test_that_cannot_be_sent_says_why_and_sends_nothing(
+    admin_user_client, world, twilio_settings, changes, status, says
+):
+    response = admin_user_client.post(reverse("outreach_campaigns:send_test"), step_fields(world["step"], **changes))
+    assert response.status_code == status
+    assert says in str(response.json())
+    assert twilio_settings.messages == []
+
+
+def test_a_marketing_editor_cannot_test_a_care_step(client, users, world, twilio_settings):
+    client.force_login(users["marketing_editor"])
+    fields = step_fields(world["step"], campaign="", channel="sms", phone="+12035550177")
+    response = client.post(
+        reverse("outreach_campaigns:send_test"), fields, headers={"x-requested-with": "XMLHttpRequest"}
     )
-    assert response.status_code == 200
-    assert "Type the mobile number" in response.content.decode()
+    assert response.status_code == 403
+    assert twilio_settings.messages == []
+
+
+def test_preview_uses_the_clinic_settings_and_the_neutral_sms_link(admin_user_client, settings):
+    from cms.clinic import get_clinic_settings
+
+    clinic = get_clinic_settings()
+    clinic.clinic_name, clinic.phone, clinic.booking_url = "Harbor Clinic", "(203) 555-0142", ""
+    clinic.save()
+    data = admin_user_client.post(
+        reverse("outreach_campaigns:preview"),
+        {
+            "purpose": "education",
+            "send_sms": "on",
+            "sms_body": "{{ clinic_name }} ({{ clinic_phone }}): reading for you {{ article_links }} "
+            "Book: {{ booking_url }} Reply STOP to opt out.",
+        },
+    ).json()
+    body = data["sms"]["body"]
+    assert body.startswith("Harbor Clinic ((203) 555-0142): reading for you " + settings.PUBLIC_BASE_URL + "/r/")
+    assert "clinic.example" not in body and "Ketamine Center" not in body
+    assert data["warnings"] == ["{{ booking_url }} is empty: set the clinic's booking URL in Settings > Clinic."]

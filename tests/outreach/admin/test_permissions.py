@@ -21,6 +21,12 @@ def url(name, key=None, suffix=""):
     return build
 
 
+def step_data(world, key):
+    step = world[key].steps.get()
+    fields = {name: getattr(step, name) for name in ("name", "sms_body", "email_subject", "email_text", "email_html")}
+    return {**fields, "campaign": world[key].pk, "purpose": world[key].purpose, "send_sms": "on"}
+
+
 def status_url(key):
     return lambda world: reverse("outreach_consultations:set_status", args=[world["consultation"].pk, key])
 
@@ -43,13 +49,33 @@ SCREENS = [
     ("campaigns: activate care", "post", url("outreach_campaigns:activate", "care"), {}, ALL_ADMINS),
     ("campaigns: pause care", "post", url("outreach_campaigns:pause", "care"), {}, ALL_ADMINS),
     ("campaigns: pause education", "post", url("outreach_campaigns:pause", "education"), {}, EDITORS_TOO),
-    ("campaigns: send-test form (care)", "get", url("outreach_campaigns:send_test", "step"), None, ALL_ADMINS),
     (
-        "campaigns: send test (care)",
+        "campaigns: preview (saved care campaign)",
         "post",
-        url("outreach_campaigns:send_test", "step"),
-        {"channel": "email"},
+        url("outreach_campaigns:preview"),
+        lambda world: {"campaign": world["care"].pk, "sms_body": "Hi", "send_sms": "on"},
         ALL_ADMINS,
+    ),
+    (
+        "campaigns: send test (care, unsaved edits)",
+        "post",
+        url("outreach_campaigns:send_test"),
+        lambda world: {**step_data(world, "care"), "channel": "sms", "phone": "+12035550177"},
+        ALL_ADMINS,
+    ),
+    (
+        "campaigns: send test (new care campaign)",
+        "post",
+        url("outreach_campaigns:send_test"),
+        lambda world: {**step_data(world, "care"), "campaign": "", "channel": "sms", "phone": "+12035550177"},
+        ALL_ADMINS,
+    ),
+    (
+        "campaigns: send test (education)",
+        "post",
+        url("outreach_campaigns:send_test"),
+        lambda world: {**step_data(world, "education"), "channel": "sms", "phone": "+12035550177"},
+        EDITORS_TOO,
     ),
     ("contacts: list", "get", url("outreach_contacts:index"), None, ALL_ADMINS),
     ("contacts: search", "get", url("outreach_contacts:index", suffix="?q=Dana"), None, ALL_ADMINS),
@@ -126,8 +152,9 @@ def attempt(client, user, method, target, data):
 @pytest.mark.parametrize(
     ("label", "method", "build", "data", "allowed"), [pytest.param(*screen, id=screen[0]) for screen in SCREENS]
 )
-def test_each_role_on_screen(client, users, world, label, method, build, data, allowed):
+def test_each_role_on_screen(client, users, world, twilio_settings, label, method, build, data, allowed):
     target = build(world)
+    data = data(world) if callable(data) else data
     wrong = []
     for role in ROLES:
         response = attempt(client, users[role], method, target, data)
