@@ -17,6 +17,7 @@ ACTIONS = {
     "outreach.outbox.cancel": ("Cancel message", "Cancelled a scheduled message"),
     "outreach.inbox.handled": ("Mark reply handled", "Marked the reply handled"),
     "outreach.inbox.reply": ("Answer reply", "Answered the patient by SMS"),
+    "outreach.demo.simulated_reply": ("Simulate a patient reply (demo)", "Simulated this reply (demo)"),
     "outreach.token.issue": ("Issue API token", "Issued an API token"),
     "outreach.token.revoke": ("Revoke API token", "Revoked the API token"),
 }

@@ -133,3 +133,12 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Sent from the clinic's number to the patient. Never include diagnosis or treatment details.",
     )
+
+
+class SimulateReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Or type the patient's text",
+        max_length=320,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Handled exactly as a real text from this patient's phone would be (demo only).",
+    )

@@ -7,16 +7,23 @@ State changes are POST only; a GET shows a confirmation page.
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from outreach.admin import actions, preview
+from outreach.admin import actions, contacts, preview
 from outreach.admin.audit import audit
-from outreach.admin.forms import ConsentChangeForm, ImportForm, ReplyForm, SendTestForm, TokenForm
+from outreach.admin.forms import (
+    ConsentChangeForm,
+    ImportForm,
+    ReplyForm,
+    SendTestForm,
+    SimulateReplyForm,
+    TokenForm,
+)
 from outreach.admin.permissions import allowed_purposes, check_campaign_access, require_perms
 from outreach.admin.sends import reply_refusal, reply_to_inbound, send_test
 from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, decode, import_rows
@@ -166,6 +173,27 @@ def contact_record_consent(request, pk):
             "cancel_url": detail_url,
         },
     )
+
+
+@require_POST
+@require_perms("outreach.view_contact", "outreach.change_inboundmessage")
+def contact_simulate_reply(request, pk):
+    """Demo only: a text from this patient's phone, through the same code path as a real Twilio inbound."""
+    if not contacts.demo_mode():
+        raise Http404("Simulated replies exist only in the demo (console providers).")
+    contact = get_object_or_404(Contact, pk=pk)
+    detail_url = reverse("outreach_contacts:inspect", args=[contact.pk])
+    form = SimulateReplyForm(request.POST)
+    if not contact.phone:
+        messages.error(request, "This patient has no phone number to text from.")
+        return redirect(detail_url)
+    if not form.is_valid():
+        messages.error(request, "Type the patient's text (at most 320 characters).")
+        return redirect(detail_url)
+    inbound, reply = contacts.simulate_reply(contact, form.cleaned_data["body"], request.user)
+    answer = f" The clinic's automatic answer: “{reply}”" if reply else " No automatic answer."
+    messages.success(request, f"Received from {contact} as “{inbound.get_kind_display()}”.{answer}")
+    return redirect(reverse("outreach_inbox:inspect", args=[inbound.pk]))
 
 
 # Consultations

@@ -13,18 +13,16 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from outreach.admin import filters, views
+from outreach.admin import contacts, filters, forms, views
 from outreach.admin.columns import YesNoColumn, ZonedTimeColumn
 from outreach.admin.forms import CampaignForm, SuppressionForm
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
 from outreach.admin.reminders import reminders_for
 from outreach.admin.times import PATIENT
-from outreach.consent import ledger
 from outreach.models import (
     ApiToken,
     Campaign,
-    Channel,
     ConsentRecord,
     Consultation,
     Contact,
@@ -236,28 +234,24 @@ class ContactInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contact = self.object
-        records = list(contact.consent_records.select_related("recorded_by").order_by("-recorded_at", "-pk"))
-        current = []
-        for channel in Channel:
-            for purpose in Purpose:
-                latest = next((r for r in records if r.channel == channel and r.purpose == purpose), None)
-                current.append(
-                    {
-                        "channel": channel.label,
-                        "purpose": purpose.label,
-                        "record": latest,
-                        "patient_opt_out": ledger.patient_opted_out(latest),
-                    }
-                )
+        user = self.request.user
+        demo = contacts.demo_mode()
         context.update(
             contact=contact,
-            current_consent=current,
-            ledger=records,
+            current_consent=contacts.consent_now(contact),
+            ledger=contact.consent_records.select_related("recorded_by").order_by("-recorded_at", "-pk"),
+            subscriptions=contacts.subscriptions(contact),
             consultations=contact.consultations.order_by("-starts_at")[:50],
             outbox_messages=contact.messages.select_related("step__campaign").order_by("-scheduled_for", "-pk")[:200],
             inbound=contact.inbound_messages.select_related("handled_by").order_by("-received_at")[:50],
-            can_record_consent=self.request.user.has_perm("outreach.add_consentrecord"),
+            can_record_consent=user.has_perm("outreach.add_consentrecord"),
             record_consent_url=reverse("outreach_contacts:record_consent", args=[contact.pk]),
+            demo=demo,
+            can_simulate=demo and bool(contact.phone) and user.has_perm("outreach.change_inboundmessage"),
+            simulate_url=reverse("outreach_contacts:simulate_reply", args=[contact.pk]),
+            sample_replies=contacts.SAMPLE_REPLIES,
+            simulate_form=forms.SimulateReplyForm(),
+            confirmation_link=contacts.demo_confirmation_link(contact) if demo else None,
         )
         return context
 
@@ -285,6 +279,7 @@ class ContactViewSet(OutreachViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("<int:pk>/consent/", views.contact_record_consent, name="record_consent"),
+            path("<int:pk>/simulate-reply/", views.contact_simulate_reply, name="simulate_reply"),
         ]
 
 

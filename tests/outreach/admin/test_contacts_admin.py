@@ -1,11 +1,14 @@
 """Contacts: search by name, phone or email; the consent ledger; recording a consent change."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from outreach.admin.contacts import CRISIS_SAMPLE
+from outreach.consent import ledger
 from outreach.consent.ledger import opt_out
-from outreach.models import Channel, ConsentRecord, MessageStatus, Purpose
+from outreach.models import Channel, ConsentRecord, Consultation, Contact, InboundMessage, MessageStatus, Purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,123 @@ def test_ledger_export_columns(admin_user_client, world):
     assert header.lower().split(",")[:4] == ["id", "recorded at", "contact id", "channel"]
     assert "test consent" in text
     assert world["contact"].email not in text
+
+
+# Subscriptions and education consent: pending until the patient confirms
+
+
+@pytest.fixture
+def subscriber(db):
+    from cms.models import Topic
+    from outreach.followups.subscriptions import request_subscription
+
+    topic = Topic.objects.create(name="Chronic pain", slug="chronic-pain")
+    request_subscription(
+        {
+            "email": "sam@example.com",
+            "phone": None,
+            "first_name": "Sam",
+            "consent_wording": "Send me articles about chronic pain.",
+            "topics": [topic],
+        }
+    )
+    return Contact.objects.get(email="sam@example.com")
+
+
+def consent_cells(client, contact):
+    html = client.get(reverse("outreach_contacts:inspect", args=[contact.pk])).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    return soup, {row["data-consent"]: row for row in soup.select("[data-current-consent] [data-consent]")}
+
+
+def test_an_unconfirmed_subscriber_reads_pending_not_granted(admin_user_client, subscriber):
+    soup, rows = consent_cells(admin_user_client, subscriber)
+    row = rows["email-education"]
+    assert row["data-state"] == "pending"
+    assert "granted" not in row.get_text(" ").replace("awaiting", "")
+    assert "requested, awaiting the patient's confirmation" in row.get_text(" ")
+    [subscription] = soup.select("[data-subscriptions] [data-subscription]")
+    assert subscription["data-state"] == "pending" and "Chronic pain" in subscription.get_text()
+    ledger_row = soup.select_one("[data-ledger] tbody tr").get_text(" ")
+    assert "requested (awaiting confirmation)" in ledger_row
+
+
+def test_a_confirmed_subscriber_reads_granted(admin_user_client, subscriber):
+    from outreach.followups.subscriptions import confirm
+
+    confirm(subscriber, Channel.EMAIL, "link")
+    soup, rows = consent_cells(admin_user_client, subscriber)
+    assert rows["email-education"]["data-state"] == "granted"
+    assert not rows["email-education"].select("[data-pending]")
+    assert soup.select_one("[data-subscription]")["data-state"] == "confirmed"
+
+
+def test_a_pending_request_is_shown_beside_an_earlier_decision(admin_user_client, world):
+    contact = world["contact"]
+    opt_out(contact, Channel.EMAIL, ConsentRecord.Source.KEYWORD, wording="STOP", purposes=[Purpose.EDUCATION])
+    ConsentRecord.objects.create(
+        contact=contact, channel="email", purpose="education", granted=True, pending=True, source="subscription"
+    )
+    _soup, rows = consent_cells(admin_user_client, contact)
+    row = rows["email-education"]
+    assert row["data-state"] == "withdrawn"  # what the engine obeys
+    assert row.select("[data-pending]")
+
+
+def test_the_demo_shows_the_confirmation_link_of_a_pending_email_subscription(admin_user_client, subscriber, client):
+    soup, _rows = consent_cells(admin_user_client, subscriber)
+    link = soup.select_one("[data-demo-confirmation] a")["href"]
+    assert "/subscriptions/confirm/" in link
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    client.get("/" + path)  # the patient opens it
+    client.post("/" + path)
+    _soup, rows = consent_cells(admin_user_client, subscriber)
+    assert rows["email-education"]["data-state"] == "granted"
+
+
+def test_no_demo_link_with_real_providers(admin_user_client, subscriber, settings):
+    settings.EMAIL_PROVIDER = "postmark"
+    soup, _rows = consent_cells(admin_user_client, subscriber)
+    assert soup.select_one("[data-demo-confirmation]") is None
+
+
+# The demo's simulated replies go through the real inbound path
+
+
+def simulate(client, contact, body):
+    return client.post(reverse("outreach_contacts:simulate_reply", args=[contact.pk]), {"body": body})
+
+
+def test_simulated_stop_opts_the_patient_out_like_a_real_text(admin_user_client, world):
+    contact = world["contact"]
+    response = simulate(admin_user_client, contact, "STOP")
+    inbound = InboundMessage.objects.get(body="STOP")
+    assert response.status_code == 302 and response["Location"] == reverse("outreach_inbox:inspect", args=[inbound.pk])
+    assert inbound.kind == InboundMessage.Kind.OPT_OUT and inbound.contact == contact
+    assert not ledger.has_consent(contact, Channel.SMS, Purpose.CARE)
+    assert ledger.latest(contact, Channel.SMS, Purpose.CARE).source == ConsentRecord.Source.KEYWORD
+    assert ModelLogEntry.objects.filter(action="outreach.demo.simulated_reply", object_id=str(inbound.pk)).exists()
+
+
+def test_simulated_confirmation_confirms_the_visit(admin_user_client, world):
+    simulate(admin_user_client, world["contact"], "C")
+    world["consultation"].refresh_from_db()
+    assert world["consultation"].status == Consultation.Status.CONFIRMED
+
+
+def test_simulated_crisis_text_is_urgent_and_answered(admin_user_client, world):
+    response = simulate(admin_user_client, world["contact"], CRISIS_SAMPLE)
+    inbound = InboundMessage.objects.get(body=CRISIS_SAMPLE)
+    assert inbound.urgent and inbound.kind == InboundMessage.Kind.CRISIS
+    assert "988" in inbound.reply_sent
+    page = admin_user_client.get(response["Location"]).content.decode()
+    assert "988" in page  # the message shown after the redirect says what the patient was answered
+
+
+def test_simulated_replies_exist_only_in_the_demo(admin_user_client, world, settings):
+    settings.SMS_PROVIDER = "twilio"
+    response = simulate(admin_user_client, world["contact"], "STOP")
+    assert response.status_code == 404
+    assert not InboundMessage.objects.filter(body="STOP").exists()
+    html = admin_user_client.get(reverse("outreach_contacts:inspect", args=[world["contact"].pk])).content.decode()
+    assert "data-simulate-reply" not in html

@@ -90,6 +90,13 @@ SCREENS = [
         {"channel": "sms", "purpose": "care", "granted": "false", "reason": "asked at the desk"},
         ALL_ADMINS,
     ),
+    (
+        "contacts: simulate a reply (demo)",
+        "post",
+        url("outreach_contacts:simulate_reply", "contact"),
+        {"body": "Can I bring my partner?"},
+        ALL_ADMINS,
+    ),
     ("consultations: list", "get", url("outreach_consultations:index"), None, ALL_ADMINS),
     (
         "consultations: filtered",
