@@ -159,7 +159,7 @@ def attempt(client, user, method, target, data):
 @pytest.mark.parametrize(
     ("label", "method", "build", "data", "allowed"), [pytest.param(*screen, id=screen[0]) for screen in SCREENS]
 )
-def test_each_role_on_screen(client, users, world, twilio_settings, label, method, build, data, allowed):
+def test_each_role_on_screen(client, users, world, label, method, build, data, allowed):
     target = build(world)
     data = data(world) if callable(data) else data
     wrong = []
