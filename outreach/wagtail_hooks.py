@@ -8,6 +8,7 @@ from wagtail.admin.forms.models import register_form_field_override
 from wagtail.permissions import register_permission_policy
 
 from outreach.admin import audit, dashboard
+from outreach.admin.bulk_actions import BULK_ACTIONS
 from outreach.admin.durations import DurationTextField
 from outreach.admin.permissions import CampaignPermissionPolicy, LimitedActionsPolicy
 from outreach.models import (
@@ -33,6 +34,9 @@ register_permission_policy(ApiToken, LimitedActionsPolicy(ApiToken, ["view", "ad
 
 # Every DurationField in an admin form (a campaign step's timing and lateness) is typed and shown in words.
 register_form_field_override(models.DurationField, override={"form_class": DurationTextField})
+
+for bulk_action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 @hooks.register("register_admin_viewset")

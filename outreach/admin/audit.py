@@ -18,6 +18,7 @@ ACTIONS = {
     "outreach.inbox.handled": ("Mark reply handled", "Marked the reply handled"),
     "outreach.inbox.reply": ("Answer reply", "Answered the patient by SMS"),
     "outreach.demo.simulated_reply": ("Simulate a patient reply (demo)", "Simulated this reply (demo)"),
+    "outreach.list.export": ("Export a list", "Exported a list"),
     "outreach.token.issue": ("Issue API token", "Issued an API token"),
     "outreach.token.revoke": ("Revoke API token", "Revoked the API token"),
 }

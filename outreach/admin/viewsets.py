@@ -1,12 +1,13 @@
 """The Outreach menu: one ModelViewSet per screen, grouped. Custom actions live in outreach/admin/views.py and are
 routed through their viewset's URLs (namespaced ``outreach_<screen>:<action>``)."""
 
+from django.contrib.admin.utils import quote
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
@@ -14,6 +15,7 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from outreach.admin import contacts, filters, forms, views
+from outreach.admin.audit import audit
 from outreach.admin.columns import YesNoColumn, ZonedTimeColumn
 from outreach.admin.forms import CampaignForm, SuppressionForm
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
@@ -49,6 +51,48 @@ class ZonedHistoryView(generic.history.HistoryView):
 
 class OutreachViewSet(ModelViewSet):
     history_view_class = ZonedHistoryView
+
+
+def utc_headings(*fields, **others):
+    """Export headings: dates and times in exports are UTC (machine-readable, one zone for every row), and say so."""
+    return {**{field: f"{field.replace('_', ' ')} (UTC)" for field in fields}, **others}
+
+
+class OutreachIndexView(generic.IndexView):
+    """Outreach lists: exports are audited (who took which list, filtered how, how many rows)."""
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        filters_used = {key: value for key, value in self.request.GET.lists() if key != "export"}
+        audit(
+            self.request.user,
+            "outreach.list.export",
+            self.request.user,
+            list=self.model._meta.verbose_name_plural,
+            format=spreadsheet_format,
+            rows=queryset.count(),
+            filters=filters_used,
+        )
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class BulkActionsIndexView(OutreachIndexView):
+    """A list with Wagtail's bulk-action checkboxes and action bar (actions: outreach/admin/bulk_actions.py)."""
+
+    template_name = "outreach/admin/bulk_index.html"
+
+    @cached_property
+    def bulk_obj_type(self):
+        return self.model._meta.model_name
+
+    @cached_property
+    def columns(self):
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type=self.bulk_obj_type), *super().columns]
+
+    def _get_title_column(self, *args, **kwargs):
+        # The checkbox's accessible description points at the row's title.
+        return super()._get_title_column(
+            *args, get_title_id=lambda instance: f"{self.bulk_obj_type}_{quote(instance.pk)}_title", **kwargs
+        )
 
 
 # Campaigns
@@ -213,7 +257,7 @@ class CampaignViewSet(OutreachViewSet):
 # Contacts
 
 
-class ContactIndexView(generic.IndexView):
+class ContactIndexView(OutreachIndexView):
     def search_queryset(self, queryset):
         """Name, email, or phone however it is typed: '(203) 555-0101' finds +12035550101."""
         if not self.is_searching:
@@ -274,6 +318,19 @@ class ContactViewSet(OutreachViewSet):
         Column("time_zone", label="Time zone"),
         ZonedTimeColumn("created_at", label="Added"),
     ]
+    list_export = [
+        "id",
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "time_zone",
+        "preferred_channels",
+        "sms_reachable",
+        "created_at",
+    ]
+    export_headings = utc_headings("created_at", sms_reachable="can receive texts", time_zone="time zone")
+    export_filename = "patients"
     form_fields = ["first_name", "last_name"]  # never edited here: the booking system owns patient details
 
     def get_urlpatterns(self):
@@ -286,7 +343,7 @@ class ContactViewSet(OutreachViewSet):
 # Consultations
 
 
-class ConsultationIndexView(generic.IndexView):
+class ConsultationIndexView(BulkActionsIndexView):
     def get_base_queryset(self):
         return (
             super()
@@ -364,6 +421,26 @@ class ConsultationViewSet(OutreachViewSet):
         Column("reminders_sent", label="Reminders sent"),
         Column("reminders_pending", label="Pending"),
     ]
+    list_export = [
+        "id",
+        "external_id",
+        "contact_id",
+        "starts_at",
+        "status",
+        "location",
+        "completed_at",
+        "reminders_sent",
+        "reminders_pending",
+    ]
+    export_headings = utc_headings(
+        "starts_at",
+        "completed_at",
+        external_id="booking id",
+        contact_id="contact id",
+        reminders_sent="reminders sent",
+        reminders_pending="reminders pending",
+    )
+    export_filename = "consultations"
     form_fields = ["location"]
 
     def get_urlpatterns(self):
@@ -376,7 +453,7 @@ class ConsultationViewSet(OutreachViewSet):
 # Outbox
 
 
-class OutboxIndexView(generic.IndexView):
+class OutboxIndexView(BulkActionsIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("step__campaign", "contact", "consultation")
 
@@ -480,12 +557,21 @@ class OutboxViewSet(OutreachViewSet):
         Column("why", accessor=outbox_why, label="Why / error"),
     ]
     list_export = OUTBOX_EXPORT
-    export_headings = {
-        "step.campaign.name": "campaign",
-        "step.name": "step",
-        "consultation.external_id": "consultation",
-        "contact_id": "contact id",
-    }
+    export_headings = utc_headings(
+        "created_at",
+        "due_at",
+        "scheduled_for",
+        "not_after",
+        "sent_at",
+        "delivered_at",
+        "failed_at",
+        **{
+            "step.campaign.name": "campaign",
+            "step.name": "step",
+            "consultation.external_id": "consultation",
+            "contact_id": "contact id",
+        },
+    )
     export_filename = "outbox"
     form_fields = ["channel"]
 
@@ -499,7 +585,7 @@ class OutboxViewSet(OutreachViewSet):
 # Consent ledger (read-only; changes are recorded from a contact's page)
 
 
-class ConsentLedgerIndexView(generic.IndexView):
+class ConsentLedgerIndexView(OutreachIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("contact", "recorded_by")
 
@@ -534,7 +620,7 @@ class ConsentLedgerViewSet(OutreachViewSet):
         "reason",
         "recorded_by",
     ]
-    export_headings = {"contact_id": "contact id", "recorded_by": "recorded by"}
+    export_headings = utc_headings("recorded_at", contact_id="contact id", recorded_by="recorded by")
     export_filename = "consent-ledger"
     form_fields = ["reason"]
     index_view_class = ConsentLedgerIndexView
@@ -543,7 +629,7 @@ class ConsentLedgerViewSet(OutreachViewSet):
 # Inbox
 
 
-class InboxIndexView(generic.IndexView):
+class InboxIndexView(BulkActionsIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("contact", "handled_by")
 
@@ -596,6 +682,26 @@ class InboxViewSet(OutreachViewSet):
         Column("handled_by", label="Handled by"),
         ZonedTimeColumn("handled_at", label="Handled"),
     ]
+    # No text and no number: what patients wrote stays on the screen, where access is checked and logged.
+    list_export = [
+        "id",
+        "received_at",
+        "kind",
+        "keyword",
+        "urgent",
+        "contact_id",
+        "consultation_id",
+        "handled_at",
+        "handled_by",
+    ]
+    export_headings = utc_headings(
+        "received_at",
+        "handled_at",
+        contact_id="contact id",
+        handled_by="handled by",
+        consultation_id="consultation id",
+    )
+    export_filename = "inbox"
     form_fields = ["kind"]
 
     def get_urlpatterns(self):

@@ -79,7 +79,7 @@ def test_ledger_export_columns(admin_user_client, world):
     response = admin_user_client.get(reverse("outreach_consent:index"), {"export": "csv"})
     text = b"".join(response.streaming_content).decode()
     header = text.splitlines()[0]
-    assert header.lower().split(",")[:4] == ["id", "recorded at", "contact id", "channel"]
+    assert header.lower().split(",")[:4] == ["id", "recorded at (utc)", "contact id", "channel"]
     assert "test consent" in text
     assert world["contact"].email not in text
 

@@ -107,10 +107,10 @@ def test_csv_export_columns(admin_user_client, world):
     header = [name.lower() for name in rows[0]]
     assert header[:8] == [
         "id",
-        "created at",
-        "due at",
-        "scheduled for",
-        "not after",
+        "created at (utc)",
+        "due at (utc)",
+        "scheduled for (utc)",
+        "not after (utc)",
         "channel",
         "status",
         "skip reason",

@@ -27,6 +27,14 @@ def step_data(world, key):
     return {**fields, "campaign": world[key].pk, "purpose": world[key].purpose, "send_sms": "on"}
 
 
+def bulk(model_name, action, key):
+    def build(world):
+        base = reverse("wagtail_bulk_action", args=["outreach", model_name, action])
+        return f"{base}?id={world[key].pk}"
+
+    return build
+
+
 def status_url(key):
     return lambda world: reverse("outreach_consultations:set_status", args=[world["consultation"].pk, key])
 
@@ -79,6 +87,7 @@ SCREENS = [
     ),
     ("contacts: list", "get", url("outreach_contacts:index"), None, ALL_ADMINS),
     ("contacts: search", "get", url("outreach_contacts:index", suffix="?q=Dana"), None, ALL_ADMINS),
+    ("contacts: export", "get", url("outreach_contacts:index", suffix="?export=csv"), None, ALL_ADMINS),
     ("contacts: detail", "get", url("outreach_contacts:inspect", "contact"), None, ALL_ADMINS),
     ("contacts: edit", "get", url("outreach_contacts:edit", "contact"), None, set()),
     ("contacts: delete", "post", url("outreach_contacts:delete", "contact"), {}, set()),
@@ -111,13 +120,22 @@ SCREENS = [
     ("consultations: mark completed", "post", status_url("completed"), {}, ALL_ADMINS),
     ("consultations: mark cancelled", "post", status_url("cancelled"), {}, ALL_ADMINS),
     ("consultations: mark no-show", "post", status_url("no_show"), {}, ALL_ADMINS),
+    ("consultations: export", "get", url("outreach_consultations:index", suffix="?export=csv"), None, ALL_ADMINS),
+    ("consultations: bulk cancel (confirm)", "get", bulk("consultation", "cancel", "consultation"), None, ALL_ADMINS),
+    ("consultations: bulk cancel", "post", bulk("consultation", "cancel", "consultation"), {}, ALL_ADMINS),
+    ("consultations: bulk complete", "post", bulk("consultation", "complete", "consultation"), {}, ALL_ADMINS),
+    ("consultations: bulk no-show", "post", bulk("consultation", "no_show", "consultation"), {}, ALL_ADMINS),
     ("outbox: list", "get", url("outreach_outbox:index"), None, ALL_ADMINS),
     ("outbox: export", "get", url("outreach_outbox:index", suffix="?export=csv"), None, ALL_ADMINS),
     ("outbox: detail", "get", url("outreach_outbox:inspect", "failed"), None, ALL_ADMINS),
     ("outbox: edit", "get", url("outreach_outbox:edit", "failed"), None, set()),
     ("outbox: retry", "post", url("outreach_outbox:retry", "failed"), {}, ALL_ADMINS),
     ("outbox: cancel", "post", url("outreach_outbox:cancel", "scheduled"), {}, ALL_ADMINS),
+    ("outbox: bulk retry", "post", bulk("outboundmessage", "retry", "failed"), {}, ALL_ADMINS),
+    ("outbox: bulk cancel", "post", bulk("outboundmessage", "cancel", "scheduled"), {}, ALL_ADMINS),
     ("inbox: list", "get", url("outreach_inbox:index"), None, ALL_ADMINS),
+    ("inbox: export", "get", url("outreach_inbox:index", suffix="?export=csv"), None, ALL_ADMINS),
+    ("inbox: bulk mark handled", "post", bulk("inboundmessage", "mark_handled", "inbound"), {}, ALL_ADMINS),
     ("inbox: detail", "get", url("outreach_inbox:inspect", "inbound"), None, ALL_ADMINS),
     ("inbox: mark handled", "post", url("outreach_inbox:mark_handled", "inbound"), {}, ALL_ADMINS),
     ("inbox: answer", "post", url("outreach_inbox:reply", "inbound"), {"body": "Yes, of course."}, ALL_ADMINS),
