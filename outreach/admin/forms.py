@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from outreach.admin.permissions import allowed_purposes
 from outreach.models import Channel, Purpose, Suppression
+from outreach.models.suppressions import address_digest
 from outreach.models.tokens import BOOKING_SYSTEM_HELP
 
 
@@ -91,10 +92,33 @@ class ImportForm(forms.Form):
     )
 
 
+def normalise_address(channel, address):
+    """An address as suppressions store it (before outreach.models.suppressions.address_digest): a phone number in
+    E.164 however it was typed ("(203) 555-0123", "203.555.0123", "+1 203 555 0123"), an email trimmed and in lower
+    case. Raises ValidationError when it is not one. Used by the add form and by the list's search alike."""
+    address = (address or "").strip()
+    if channel == Channel.SMS:
+        return str(PhoneNumberField(region="US").clean(address))
+    return forms.EmailField().clean(address).lower()
+
+
+def suppression_digests(query):
+    """The keyed hashes a typed search could match, on each channel it can be read as."""
+    digests = set()
+    for channel in Channel.values:
+        try:
+            digests.add(address_digest(channel, normalise_address(channel, query)))
+        except ValidationError:
+            continue
+    return digests
+
+
 class SuppressionForm(WagtailAdminModelForm):
     """Staff type an address; only its keyed hash and a masked hint are stored (Suppression.add)."""
 
-    address = forms.CharField(max_length=254, help_text="The phone number (E.164, e.g. +12035550123) or email.")
+    address = forms.CharField(
+        max_length=254, help_text="The phone number (any format, e.g. (203) 555-0123) or the email address."
+    )
 
     class Meta:
         model = Suppression
@@ -104,16 +128,12 @@ class SuppressionForm(WagtailAdminModelForm):
         cleaned = super().clean()
         address = (cleaned.get("address") or "").strip()
         channel = cleaned.get("channel")
-        if channel == Channel.SMS and address:
+        if channel and address:
             try:
-                address = str(PhoneNumberField(region="US").clean(address))
+                address = normalise_address(channel, address)
             except ValidationError:
-                self.add_error("address", "Enter a valid phone number, e.g. +12035550123.")
-        elif channel == Channel.EMAIL and address:
-            try:
-                address = forms.EmailField().clean(address)
-            except ValidationError:
-                self.add_error("address", "Enter a valid email address.")
+                example = "a phone number, e.g. (203) 555-0123" if channel == Channel.SMS else "an email address"
+                self.add_error("address", f"Enter {example}.")
         cleaned["address"] = address
         return cleaned
 

@@ -17,7 +17,7 @@ from wagtail.log_actions import registry as log_registry
 from outreach.admin import contacts, filters, forms, views
 from outreach.admin.audit import audit
 from outreach.admin.columns import YesNoColumn, ZonedTimeColumn
-from outreach.admin.forms import CampaignForm, SuppressionForm
+from outreach.admin.forms import CampaignForm, SuppressionForm, suppression_digests
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
 from outreach.admin.reminders import reminders_for
@@ -714,6 +714,16 @@ class InboxViewSet(OutreachViewSet):
 # Suppressions
 
 
+class SuppressionIndexView(OutreachIndexView):
+    def search_queryset(self, queryset):
+        """An address however it is typed: normalised as the add form does, then matched on its keyed hash (the
+        address itself is not stored); the masked hint matches too (e.g. the last four digits)."""
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()
+        return queryset.filter(Q(address_hash__in=suppression_digests(query)) | Q(hint__icontains=query))
+
+
 class SuppressionCreateView(generic.CreateView):
     def save_instance(self):
         instance = self.form.save()
@@ -727,6 +737,7 @@ class SuppressionViewSet(OutreachViewSet):
     menu_label = "Suppressions"
     name = "outreach_suppressions"
     url_prefix = "outreach/suppressions"
+    index_view_class = SuppressionIndexView
     add_view_class = SuppressionCreateView
     copy_view_enabled = False
     list_display = [

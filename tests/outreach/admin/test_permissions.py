@@ -144,6 +144,13 @@ SCREENS = [
     ("consent ledger: add", "get", url("outreach_consent:add"), None, set()),
     ("suppressions: list", "get", url("outreach_suppressions:index"), None, ALL_ADMINS),
     (
+        "suppressions: search",
+        "get",
+        url("outreach_suppressions:index", suffix="?q=gone%40example.com"),
+        None,
+        ALL_ADMINS,
+    ),
+    (
         "suppressions: add",
         "post",
         url("outreach_suppressions:add"),
