@@ -1,4 +1,5 @@
-"""Invalidate cached API responses whenever content changes (see cms/caching.py).
+"""Invalidate cached API responses whenever content changes (see cms/caching.py); and, on publish, give articles
+their medical-review record (cms/medical_review.py).
 
 Any save or delete of a content model bumps the content version: pages (publish, unpublish, move, drafts), view
 restrictions, sites, snippets, clinic settings, images, documents and redirects. Bookkeeping rows written while
@@ -35,6 +36,12 @@ def content_changed(sender, **kwargs):
 
 
 def register_signal_handlers():
+    from wagtail.signals import page_published
+
+    from cms.medical_review import record_review_on_publish
+
+    # Articles carry their latest medical-review approval (cms/medical_review.py).
+    page_published.connect(record_review_on_publish, dispatch_uid="cms_medical_review")
     post_save.connect(content_changed, dispatch_uid="cms_content_saved")
     post_delete.connect(content_changed, dispatch_uid="cms_content_deleted")
     m2m_changed.connect(content_changed, dispatch_uid="cms_content_m2m")

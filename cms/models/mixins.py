@@ -74,12 +74,24 @@ class MedicalReviewMixin(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The clinician who checked it for accuracy.",
+        help_text="The clinician who approved it in the Medical review workflow (set by the approval).",
     )
-    last_reviewed = models.DateField(null=True, blank=True, help_text="When the medical reviewer last checked it.")
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it was last approved in the Medical review workflow (set by the approval).",
+    )
 
+    # Reviewer and date come from the workflow's approval (cms/medical_review.py), so they are shown, not edited.
     review_panels = [
-        MultiFieldPanel([FieldPanel("author"), FieldPanel("medical_reviewer"), FieldPanel("last_reviewed")], "Review")
+        MultiFieldPanel(
+            [
+                FieldPanel("author"),
+                FieldPanel("medical_reviewer", read_only=True),
+                FieldPanel("last_reviewed", read_only=True),
+            ],
+            "Review",
+        )
     ]
 
     class Meta:

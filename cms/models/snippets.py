@@ -1,5 +1,6 @@
 """Snippets shared by many pages: topics (also used by outreach) and people (authors, medical reviewers)."""
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -31,6 +32,16 @@ class Person(index.Indexed, models.Model):
     role = models.CharField(max_length=120, blank=True, help_text='e.g. "Medical director".')
     bio = models.TextField(blank=True)
     photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name="staff account",
+        help_text="The admin account this person approves medical reviews with: their approvals name them as the "
+        "reviewer of the page.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -38,6 +49,7 @@ class Person(index.Indexed, models.Model):
         FieldPanel("role"),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

@@ -1,0 +1,76 @@
+"""Medical review: an approval in the "Medical review" workflow is the record of who reviewed a page and when.
+
+Wagtail keeps each approval as a TaskState: the task, the revision approved, `finished_by` (the reviewer's account)
+and `finished_at`. Whenever a page with MedicalReviewMixin is published, its `medical_reviewer` and `last_reviewed`
+are set from its latest approval, so the content API's reviewer and last-reviewed fields say who approved it and on
+which day (the clinic's calendar), never what someone typed (the editor shows both fields read-only). The reviewer is
+the Person linked to the approving account (Person.user); an approver without one gets a Person made from their
+account's name, which an administrator can complete (credentials, photo) in People. A publish that bypassed review
+keeps the last approval's values: that is when the page was last reviewed. A page never approved in the workflow
+(seeded or imported content) keeps what it has.
+"""
+
+from wagtail.models import TaskState, WorkflowState
+
+from cms.clinic import get_clinic_settings
+
+
+def latest_approval(page):
+    """The page's most recent approved review task, or None."""
+    return (
+        TaskState.objects.filter(
+            workflow_state__in=WorkflowState.objects.for_instance(page), status=TaskState.STATUS_APPROVED
+        )
+        .select_related("finished_by")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def reviewer_for(user):
+    """The Person shown as reviewer for a staff account: the one linked to it, else one made from its name."""
+    from cms.models import Person
+
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        name = user.get_full_name().strip() or user.get_username()
+        person = Person.objects.create(name=name, user=user)
+    return person
+
+
+def review_fields(page):
+    """{'medical_reviewer': Person | None, 'last_reviewed': date} from the latest approval, or {} without one."""
+    approval = latest_approval(page)
+    if approval is None or approval.finished_at is None:
+        return {}
+    fields = {"last_reviewed": approval.finished_at.astimezone(get_clinic_settings().tzinfo).date()}
+    if approval.finished_by is not None:
+        fields["medical_reviewer"] = reviewer_for(approval.finished_by)
+    return fields
+
+
+def record_review_on_publish(sender, instance, revision=None, **kwargs):
+    """page_published: the live page (and the revision it came from) carry its latest approval."""
+    from cms.models.mixins import MedicalReviewMixin
+
+    page = instance.specific if hasattr(instance, "specific") else instance
+    if not isinstance(page, MedicalReviewMixin):
+        return
+    fields = review_fields(page)
+    if not fields:
+        return
+    changed = [name for name, value in fields.items() if getattr(page, name) != value]
+    if changed:
+        for name in changed:
+            setattr(page, name, fields[name])
+        # A plain save (not a new revision): post_save bumps the API's cache version.
+        page.save(update_fields=changed, clean=False)
+    if revision is not None:
+        # The next draft starts from the published revision: keep it true too, or a later edit would carry old values.
+        content = dict(revision.content)
+        content["last_reviewed"] = fields["last_reviewed"].isoformat()
+        if "medical_reviewer" in fields:
+            content["medical_reviewer"] = fields["medical_reviewer"].pk
+        if content != revision.content:
+            revision.content = content
+            revision.save(update_fields=["content"])
