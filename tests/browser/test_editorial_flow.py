@@ -5,9 +5,11 @@ migrations."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from cms.clinic import get_clinic_settings
 from cms.models import ArticlePage
 from tests.cms.factories import make_article, make_site_tree
 
@@ -55,3 +57,6 @@ def test_editor_submits_and_reviewer_approves_and_publishes(browser_page, new_pa
     screenshot(reviewer, "10-article-approved")
     article = ArticlePage.objects.get(pk=draft.pk)
     assert article.live and article.title == "What to expect at your first visit"
+    # The approval is the review record: the API's reviewer and last-reviewed date are ravi's, today (clinic's day).
+    assert article.medical_reviewer.user.username == "ravi"
+    assert article.last_reviewed == timezone.now().astimezone(get_clinic_settings().tzinfo).date()

@@ -7,10 +7,7 @@ The browser is the shared Chromium of tests/support/browser.py. axe-core comes f
 
 import gc
 import io
-import json
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -22,8 +19,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from wagtail.models import Page
 
-HERE = Path(__file__).resolve().parent
-AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
+from tests.support.accessibility import axe_audit
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Chromium logs every 4xx/5xx response to the console. API 4xx answers are part of the contract the front end
@@ -104,18 +101,6 @@ def demo_site(site):
     return site
 
 
-def install_axe():
-    """axe-core from npm, as pinned in package-lock.json (.ci/run installs it too)."""
-    if not AXE_SCRIPT.exists():
-        subprocess.run(
-            ["npm", "ci", "--prefix", str(HERE), "--no-audit", "--no-fund"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    assert AXE_SCRIPT.exists(), "axe-core is missing: npm ci --prefix tests/frontend"
-
-
 class Tab:
     """A browser page on the site, recording API traffic and console errors."""
 
@@ -171,24 +156,8 @@ class Tab:
         assert not broken, f"images that did not load: {broken}"
 
     def audit(self, name, artifacts_dir):
-        """axe-core on the current view: no serious or critical violation. The full report is kept as an artifact."""
-        install_axe()
-        # Served from this origin through a route, so the page's Content-Security-Policy stays on during the audit.
-        self.page.route("**/__test__/axe.min.js", lambda route: route.fulfill(path=str(AXE_SCRIPT)))
-        self.page.add_script_tag(url=self.base_url + "/__test__/axe.min.js")
-        violations = self.page.evaluate(
-            """async () => {
-                const results = await axe.run(document, { resultTypes: ["violations"] });
-                return results.violations.map((v) => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-                }));
-            }"""
-        )
-        (artifacts_dir / f"axe-{name}.json").write_text(json.dumps(violations, indent=2))
-        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-        assert not serious, json.dumps(serious, indent=2)
-        return violations
+        """axe-core on the current view: no serious or critical violation (tests/support/accessibility.py)."""
+        return axe_audit(self.page, self.base_url, name, artifacts_dir)
 
     def screenshot(self, name, artifacts_dir, viewport):
         self.page.set_viewport_size(viewport)
