@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from cms.clinic import get_clinic_settings
 from outreach.consent import links
-from outreach.engine.composer import compose
+from outreach.engine.composer import build_context, compose
 from outreach.engine.sensitive import find_terms
 from outreach.engine.sms_segments import encoding, length_in_units, segment_count
 from outreach.engine.templating import SAMPLE_CONTEXT, SMS_MAX_SEGMENTS, VARIABLES, variables_in
@@ -51,19 +51,18 @@ def sample_contact(*, phone=None, email=None):
 
 
 def sample_context(step, channel, clinic=None):
-    """What the worker's context would hold for the sample patient and visit, with this clinic's settings."""
-    clinic = clinic or get_clinic_settings()
-    context = {
-        **SAMPLE_VISIT,
-        "clinic_name": clinic.clinic_name,
-        "clinic_phone": clinic.phone,
-        "clinic_address": clinic.postal_address,
-        "booking_url": clinic.booking_url,
-        "unsubscribe_url": links.unsubscribe_url(NOBODY),
-        "preferences_url": links.preferences_url(NOBODY),
-    }
-    context.update(sample_articles(step.campaign, channel))
-    return context
+    """The worker's context (outreach.engine.composer.build_context) for the sample patient and visit, with this
+    clinic's settings, real-form links and the articles the step would carry."""
+    return build_context(
+        sample_contact(),
+        clinic=clinic or get_clinic_settings(),
+        extra={
+            **SAMPLE_VISIT,
+            "unsubscribe_url": links.unsubscribe_url(NOBODY),
+            "preferences_url": links.preferences_url(NOBODY),
+            **sample_articles(step.campaign, channel),
+        },
+    )
 
 
 def sample_articles(campaign, channel):

@@ -1,8 +1,7 @@
-"""Template tags of the Outreach admin: times in a stated zone (outreach.admin.times) and durations in words."""
+"""Template tags of the Outreach admin: times in a stated zone (outreach.admin.times)."""
 
 from django import template
 
-from outreach.admin.durations import format_duration
 from outreach.admin.times import CLINIC, PATIENT, clinic_zone, zoned
 
 register = template.Library()
@@ -24,9 +23,3 @@ def patient_time(context, moment, contact, relative=False):
 def clinic_time(context, moment, relative=False):
     """`{% clinic_time entry.timestamp %}`: 'Tue 1 Dec, 9:00 AM EST (clinic time, America/New_York)'."""
     return _render(context, moment, relative=relative)
-
-
-@register.filter
-def duration(value):
-    """A timedelta as people write it: '1 day 2 hours', '45 minutes'."""
-    return format_duration(value)

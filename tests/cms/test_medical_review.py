@@ -4,31 +4,15 @@ reviewer and last-reviewed fields come from that record (cms/medical_review.py).
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import TaskState
 
 from cms.clinic import get_clinic_settings
 from cms.models import ArticlePage, Person
+from tests.cms.conftest import member
 from tests.cms.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def member(django_user_model, username, group_name, **names):
-    user = django_user_model.objects.create_user(username, f"{username}@example.com", "x" * 12, **names)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return member(django_user_model, "editor", "Marketing editors")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return member(django_user_model, "drlee", "Clinical reviewers", first_name="Morgan", last_name="Lee")
 
 
 def submit_and_approve(article, editor, reviewer):

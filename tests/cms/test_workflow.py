@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Workflow
 
@@ -11,22 +10,6 @@ from cms.tasks import publish_scheduled
 from tests.cms.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def member(django_user_model, username, group_name):
-    user = django_user_model.objects.create_user(username, f"{username}@example.com", "x" * 12)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return member(django_user_model, "editor", "Marketing editors")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return member(django_user_model, "reviewer", "Clinical reviewers")
 
 
 def test_editors_edit_but_cannot_publish(index, editor, reviewer):
