@@ -29,6 +29,15 @@ def axe_audit(page, base_url, name, artifacts_dir, context="document"):
     """Run axe-core on `context` (a JS expression: the document, or e.g. "document.querySelector('main')") of the
     page as it is now; write axe-<name>.json; fail on serious or critical violations. Returns all violations."""
     install_axe()
+    # Let finite transitions end first (a message banner fading in reads as low contrast half-way through); never
+    # wait on an endless one (a spinner), nor more than two seconds.
+    page.evaluate(
+        """async () => {
+            const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity);
+            const ends = Promise.all(finite.map((a) => a.finished.catch(() => null)));
+            await Promise.race([ends, new Promise((done) => setTimeout(done, 2000))]);
+        }"""
+    )
     page.route("**/__test__/axe.min.js", lambda route: route.fulfill(path=str(AXE_SCRIPT)))
     page.add_script_tag(url=base_url.rstrip("/") + "/__test__/axe.min.js")
     violations = page.evaluate(
