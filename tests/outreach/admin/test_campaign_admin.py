@@ -208,7 +208,7 @@ def test_preview_counts_segments_of_a_long_unicode_text(admin_user_client):
     assert data["sms"]["segments"] == 2
 
 
-def step_fields(step, **changes):
+def editor_step_fields(step, **changes):
     """What the campaign editor posts for one step: its fields as the form holds them."""
     fields = {
         "campaign": step.campaign_id or "",
@@ -236,7 +236,7 @@ def test_send_a_test_sms_of_the_unsaved_edit_through_twilio(admin_user_client, w
     saved_body = step.sms_body
     response = admin_user_client.post(
         reverse("outreach_campaigns:send_test"),
-        step_fields(step, sms_body=UNSAVED_SMS, channel="sms", phone="(203) 555-0177"),
+        editor_step_fields(step, sms_body=UNSAVED_SMS, channel="sms", phone="(203) 555-0177"),
     )
     assert response.status_code == 200, response.content
     assert response.json()["ok"] and "Nothing was saved" in response.json()["message"]
@@ -286,7 +286,9 @@ def test_send_a_test_email_of_a_campaign_not_yet_created(admin_user_client, post
 def test_a_test_that_cannot_be_sent_says_why_and_sends_nothing(
     admin_user_client, world, twilio_settings, changes, status, says
 ):
-    response = admin_user_client.post(reverse("outreach_campaigns:send_test"), step_fields(world["step"], **changes))
+    response = admin_user_client.post(
+        reverse("outreach_campaigns:send_test"), editor_step_fields(world["step"], **changes)
+    )
     assert response.status_code == status
     assert says in str(response.json())
     assert twilio_settings.messages == []
@@ -294,7 +296,7 @@ def test_a_test_that_cannot_be_sent_says_why_and_sends_nothing(
 
 def test_a_marketing_editor_cannot_test_a_care_step(client, users, world, twilio_settings):
     client.force_login(users["marketing_editor"])
-    fields = step_fields(world["step"], campaign="", channel="sms", phone="+12035550177")
+    fields = editor_step_fields(world["step"], campaign="", channel="sms", phone="+12035550177")
     response = client.post(
         reverse("outreach_campaigns:send_test"), fields, headers={"x-requested-with": "XMLHttpRequest"}
     )
