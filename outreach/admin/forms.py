@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from outreach.admin.permissions import allowed_purposes
 from outreach.models import Channel, Purpose, Suppression
-from outreach.models.suppressions import address_digest
+from outreach.models.suppressions import address_digests
 from outreach.models.tokens import BOOKING_SYSTEM_HELP
 
 
@@ -103,11 +103,12 @@ def normalise_address(channel, address):
 
 
 def suppression_digests(query):
-    """The keyed hashes a typed search could match, on each channel it can be read as."""
+    """The keyed hashes a typed search could match, on each channel it can be read as, under every hash key (rows
+    recorded before a key rotation are found too)."""
     digests = set()
     for channel in Channel.values:
         try:
-            digests.add(address_digest(channel, normalise_address(channel, query)))
+            digests.update(address_digests(channel, normalise_address(channel, query)))
         except ValidationError:
             continue
     return digests

@@ -42,3 +42,11 @@ def test_an_address_added_in_any_format_is_the_one_the_engine_checks(admin_user_
     )
     assert response.status_code == 302
     assert Suppression.is_suppressed(Channel.SMS, "+12035550166")
+
+
+def test_a_suppression_hashed_before_a_key_rotation_is_found(admin_user_client, settings):
+    settings.SUPPRESSION_HASH_KEY = "old-key"
+    Suppression.add(Channel.SMS, "+12035550188", Suppression.Reason.MANUAL)
+    settings.SUPPRESSION_HASH_KEY, settings.SUPPRESSION_HASH_PREVIOUS_KEYS = "new-key", ["old-key"]
+    html = admin_user_client.get(reverse("outreach_suppressions:index"), {"q": "(203) 555-0188"}).content.decode()
+    assert len(BeautifulSoup(html, "html.parser").select("table.listing tbody tr")) == 1
