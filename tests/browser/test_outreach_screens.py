@@ -24,7 +24,6 @@ from outreach.admin.contacts import CRISIS_SAMPLE
 from outreach.followups.subscriptions import request_subscription
 from outreach.models import (
     Consultation,
-    Contact,
     InboundMessage,
     MessageStatus,
     OutboundMessage,
@@ -182,17 +181,17 @@ def test_front_desk_follows_a_subscriber_and_simulated_replies(browser_page, mak
     clinic()
     make_campaign(name="Visit reminders", active=True)
     topic = Topic.objects.create(name="Chronic pain", slug="chronic-pain")
+    # A patient the booking system knows, who then subscribes on the public site with both of their addresses.
+    sam = make_contact(first_name="Sam", phone="+12035550177", email="sam@example.com")
+    make_consultation(sam, in_hours=30, external_id="V-SAM")
     request_subscription(
         {
             "email": "sam@example.com",
             "phone": "+12035550177",
-            "first_name": "Sam",
             "consent_wording": "Send me articles about chronic pain.",
             "topics": [topic],
         }
     )
-    sam = Contact.objects.get(email="sam@example.com")
-    make_consultation(sam, in_hours=30, external_id="V-SAM")
     page = browser_page
     log_in(page, "fran")
     page.goto(reverse("outreach_contacts:inspect", args=[sam.pk]))

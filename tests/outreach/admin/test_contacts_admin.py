@@ -97,7 +97,6 @@ def subscriber(db):
         {
             "email": "sam@example.com",
             "phone": None,
-            "first_name": "Sam",
             "consent_wording": "Send me articles about chronic pain.",
             "topics": [topic],
         }
