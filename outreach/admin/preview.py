@@ -23,12 +23,12 @@ from outreach.models import Campaign, CampaignStep, Channel, Contact, Purpose
 SAMPLE_CONTACT = {"first_name": SAMPLE_CONTEXT["first_name"], "last_name": "Sample"}
 SAMPLE_PHONE, SAMPLE_EMAIL = "+12035550100", "alexandra@example.com"
 STEP_TEXT_FIELDS = ("sms_body", "email_subject", "email_text", "email_html")
-# Template variable -> (ClinicSettings field, what Settings > Clinic calls it).
+# Template variables filled from Settings > Clinic -> what that screen calls the setting.
 CLINIC_VARIABLES = {
-    "clinic_name": ("clinic_name", "clinic name"),
-    "clinic_phone": ("phone", "phone"),
-    "clinic_address": ("postal_address", "postal address"),
-    "booking_url": ("booking_url", "booking URL"),
+    "clinic_name": "messaging name or clinic name",
+    "clinic_phone": "phone",
+    "clinic_address": "postal address",
+    "booking_url": "booking URL",
 }
 NO_ARTICLE_YET = "[links to the articles picked for the patient: no article is live yet]"
 # Patient and visit details of the sample; everything else comes from the clinic or is a link.
@@ -106,12 +106,13 @@ def render_for(step, channel, *, to=None, reference="", clinic=None):
 
 
 def missing_clinic_settings(step, clinic):
-    """Clinic variables the templates use that Settings > Clinic leaves empty (they would render as nothing)."""
+    """Clinic variables the templates use that would render as nothing (Settings > Clinic leaves them empty)."""
     used = set().union(*(variables_in(getattr(step, field)) for field in STEP_TEXT_FIELDS))
+    context = build_context(sample_contact(), clinic=clinic)
     return [
         f"{{{{ {name} }}}} is empty: set the clinic's {label} in Settings > Clinic."
-        for name, (setting, label) in CLINIC_VARIABLES.items()
-        if name in used and not getattr(clinic, setting)
+        for name, label in CLINIC_VARIABLES.items()
+        if name in used and not context[name]
     ]
 
 
