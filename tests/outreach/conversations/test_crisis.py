@@ -36,7 +36,7 @@ CRISIS_MESSAGES = [
     "Life isn't worth living",
     "Hi it's Pat. I don't know who else to tell, I want to kill myself",
     "The pain is killing me and honestly I want to die",
-    # Suicide named, including negated (deliberately: a human checks).
+    # Suicide named; a negation answering a question blanks only its own words, so what follows still counts.
     "I keep thinking about suicide",
     "feeling suicidal tonight",
     "I'm not suicidal, just tired of everything",

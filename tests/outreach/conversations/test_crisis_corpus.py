@@ -56,12 +56,12 @@ def test_the_command_prints_recall_and_false_positive_rate():
 def test_the_command_fails_and_names_the_miss_below_target(tmp_path):
     corpus = tmp_path / "corpus.tsv"
     corpus.write_text(
-        "crisis\tindirect\tthank you for trying, I won't need the appointment\n"
+        "crisis\tindirect\tMake sure my cat gets a good home\n"
         "ordinary\tscheduling\tsorry, I can't go on Tuesday\n",
         encoding="utf-8",
     )
     out = io.StringIO()
     with pytest.raises(CommandError, match="below target"):
         call_command("crisis_corpus", corpus=str(corpus), stdout=out)
-    assert "MISSED (line 1, indirect): thank you for trying" in out.getvalue()
+    assert "MISSED (line 1, indirect): Make sure my cat gets a good home" in out.getvalue()
     assert "recall: 0.000 (0/1)" in out.getvalue()
