@@ -3,7 +3,7 @@ write the figures, parameters and machine facts as JSON.
 
     --quick          every benchmark at a small size (about three minutes; CI runs this)
     --only NAME      run only these (repeatable or comma-separated): planner, sms_throughput, naive_baseline,
-                     email_throughput, pacing, webhooks, content_api
+                     email_throughput, pacing, webhooks, content_api, crisis
     --no-explore     skip the worker pool/concurrency exploration of the SMS benchmark (full runs explore)
     --workers SPEC   use this worker setup instead of exploring, e.g. threads/32, 2xthreads/32, prefork/8
     --keep-db        leave the clinic_bench database in place afterwards (for poking at it)
@@ -25,7 +25,16 @@ from pathlib import Path
 
 from bench import harness
 
-BENCHMARKS = ["planner", "sms_throughput", "naive_baseline", "email_throughput", "pacing", "webhooks", "content_api"]
+BENCHMARKS = [
+    "planner",
+    "sms_throughput",
+    "naive_baseline",
+    "email_throughput",
+    "pacing",
+    "webhooks",
+    "content_api",
+    "crisis",
+]
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 
 

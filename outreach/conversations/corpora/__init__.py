@@ -1,13 +1,17 @@
 """Labelled replies the readers are measured on (written for this product; nothing in them is real).
 
 crisis.tsv: `label<TAB>category<TAB>text` per line, label `crisis` (must trigger) or `ordinary` (must not);
-`#` starts a comment line. Read by `python manage.py crisis_corpus` and its test.
+`#` starts a comment line. The crisis rules were tuned on it, so its figures are fitted.
+crisis_holdout.tsv: the same format, written blind and never tuned on: its figures are the honest estimate of how the
+rules fare on new wording. A reply that motivates a change to the rules goes to crisis.tsv, never to the held-out
+file (a held-out reply tuned on stops measuring anything). Both are read by `python manage.py crisis_corpus`.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 CRISIS_CORPUS = Path(__file__).with_name("crisis.tsv")
+CRISIS_HOLDOUT = Path(__file__).with_name("crisis_holdout.tsv")
 LABELS = ("crisis", "ordinary")
 
 

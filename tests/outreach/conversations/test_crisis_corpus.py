@@ -56,8 +56,7 @@ def test_the_command_prints_recall_and_false_positive_rate():
 def test_the_command_fails_and_names_the_miss_below_target(tmp_path):
     corpus = tmp_path / "corpus.tsv"
     corpus.write_text(
-        "crisis\tindirect\tMake sure my cat gets a good home\n"
-        "ordinary\tscheduling\tsorry, I can't go on Tuesday\n",
+        "crisis\tindirect\tMake sure my cat gets a good home\nordinary\tscheduling\tsorry, I can't go on Tuesday\n",
         encoding="utf-8",
     )
     out = io.StringIO()
