@@ -22,10 +22,11 @@ How a message is read, in four steps:
    hambre"); a question reported and answered no ("the survey asked about thoughts of ending my life. No, none");
    and a crisis long past and resolved ("I was suicidal years ago", "I used to think about dying", "hace años
    pensaba en suicidarme"), unless the message says it is back ("again", "lately", "otra vez").
-4. Each clause, and the whole text (so "I took, like, 30 pills" is seen), is read against `SIGNALS`: any one is a
-   crisis. Then `WARNING_SIGNS`, which alone are ordinary but together are not: each has a weight (2: ominous,
-   1: everyday) and a message with 3 points from two different kinds triggers ("I've made my peace" + "please don't
-   reschedule me"; "bought a rope" + "I know what I'm going to do with it"; "left a note" + "the car is gone").
+4. The whole text (so "I took, like, 30 pills" is seen) and, for rules that look at a pause or at the words around
+   them, each clause, are read against `SIGNALS`: any one is a crisis. Then `WARNING_SIGNS`, which alone are
+   ordinary but together are not: each has a weight (2: ominous, 1: everyday) and a message with 3 points from two
+   different kinds triggers ("I've made my peace" + "please don't reschedule me"; "bought a rope" + "I know what I'm
+   going to do with it"; "left a note" + "the car is gone"). `crisis_match` names the rule that decided.
 
 What triggers (`SIGNALS`, in families; "someone" is the writer or a third party: him, her, them, my son...):
 - suicide named ("suicidal", "suicide", "unalive", "sewerslide"), killing oneself, ending one's life, hanging,
@@ -72,9 +73,10 @@ message that adds a real signal triggers on that signal):
   phone died", "bored to death", "me muero de hambre", "me mata el dolor", "estoy muerta de cansancio";
 - fear of dying is not a wish to die: "I don't want to die from this cancer", "I'm scared of dying", "no me quiero
   morir";
-- negations answering a question: "I'm not suicidal, just exhausted from the pain", "no thoughts of self harm",
-  "the form asked if I've had thoughts of ending my life. No, none" (but "I'm not suicidal, just tired of
-  everything" triggers on "tired of everything");
+- negations answering a question or reassuring: "I'm not suicidal, just exhausted from the pain", "no thoughts of
+  self harm", "the form asked if I've had thoughts of ending my life. No, none", "I'm not going to hurt myself" (but
+  "I'm not suicidal, just tired of everything" triggers on "tired of everything", and a postponed act, "I'm not going
+  to kill myself yet", triggers);
 - a crisis long past: "I was suicidal years ago, doing much better now", "my best friend killed herself last year",
   "I used to think about dying all the time";
 - accidents: "I hurt myself at the gym", "cut myself shaving", "burned my hand on the oven", "me corté el pelo";
@@ -82,18 +84,33 @@ message that adds a real signal triggers on that signal):
   morning like you said", "I took 2 advil", "is it possible to overdose on ibuprofen?";
 - grief and low mood without a signal: "my grandmother died", "feeling a bit down today", "feeling kind of hopeless
   about my job search" (hopelessness alone is a warning sign, not a crisis).
-Deliberate false alarms, accepted: "I'm not going to kill myself" (only a negated *thought or feeling* is blanked,
-never a negated act), "I could kill myself for forgetting my wallet", "how much ketamine would be lethal?".
+Deliberate false alarms, accepted (one look by the on-call clinician): "I could kill myself for forgetting my wallet",
+"how much ketamine would be lethal?", "the traffic made me want to die lol" (a joke marker does not cancel a wish to
+die: "i want to die lol not even joking" is real).
 
-Figures. `python manage.py crisis_corpus` reads two files. corpora/crisis.tsv is the tuning corpus: the patterns were
-written against it, so its figures are fitted (the target there is recall 1.0 and false positives at most 2%).
-corpora/crisis_holdout.tsv was written blind (by someone who never saw this code or the corpus) and read once, after
-tuning was finished; it is never tuned on, so its figures are the honest estimate of how new wording fares:
-HOLDOUT_FIGURES_PLACEHOLDER
-Expect real replies to be missed sometimes: that is why a reply that is more than a keyword always stays open in the
-staff inbox, where a person reads it, and why staff are told to read the inbox, not only the alerts. Known limits:
-an indirect goodbye with no warning word at all ("thank you for trying, I won't need the appointment" reads like a
-patient ending care), and a warning sign alone ("I wrote a note").
+Figures (`python manage.py crisis_corpus` reads both files; benchmark 7 times it):
+- corpora/crisis.tsv, the tuning corpus, 912 replies (the first round's 343; a blind tuning set of 220 written by
+  someone who never saw this code, 210 of them new; 359 written by the second round's author): recall 1.000
+  (482/482), false positives 0.2% (1/430: "the traffic made me want to die lol"). Fitted: the rules were written
+  against it. Target there: recall 1.0, false positives at most 2%.
+- corpora/crisis_holdout.tsv, 220 replies written blind like the tuning set, read once after the rules were frozen
+  and never tuned on: recall 0.525 (63/120), false positives 0.0% (0/100). This is the honest estimate for wording
+  nobody wrote down yet. Per family: third party 8/9, overdose 8/11, intent 6/9, mixed (inside scheduling text or
+  with STOP) 6/8, slang and typos 6/9, Spanish 15/30, passive wishes 4/9, self-harm 3/8, despair 3/8, plans and
+  means 2/9, indirect goodbyes 2/10; no false alarm in any ordinary category.
+- For comparison, the first round's rules: 57/120 and 8/100 false alarms on the blind tuning set, 43/120 and 7/100 on
+  the held-out set. The blanking of what is not the writer's crisis generalised (all 7 of those held-out false alarms
+  are gone: negations, a crisis long past); the vocabularies generalised only in part.
+- Speed: about 0.1-0.2 ms for a text-message-sized reply, linear in length (about 4 ms for 1,600 characters).
+Where the held-out misses are, and why: plans and means named in words no rule lists ("a bag of charcoal and taped up
+the bathroom window", "emptied my pill organizer into my mouth", "put on all my fentanyl patches at once"), indirect
+goodbyes and despair said once in new words ("This will be my last text", "I've hit the end of the road", "I'm going
+to go see my mom in heaven soon"), Spanish phrasings beyond the lists ("ojalá no despierte", "mejor me mato", "le voy
+a poner fin a todo", "ya no hay salida para mí"), and masking with "!" ("k!ll", read as a pause). A list of phrases
+cannot enumerate these: expect real replies to be missed sometimes. That is why a reply that is more than a keyword
+always stays open in the staff inbox, where a person reads it, and why staff are told to read the inbox, not only
+the alerts. Known limits besides: a warning sign alone ("Make sure my cat gets a good home", "I've picked the day"),
+and "I can't take the pain anymore" alone, deliberately (a pain clinic; with any other warning sign it triggers).
 
 Maintaining the rules: add the realistic message that motivated a change (and any neighbour that must not trigger)
 to crisis.tsv, never to the held-out file; prefer widening a vocabulary (`_DIE`, `_ENDING`, `_PILLS`...) to adding a
@@ -924,14 +941,42 @@ WARNING_SIGNS = {
 def _by_clause(rule):
     """A rule that looks at where the writer paused ("$") or at what follows or precedes its words ("(?!", "(?<!")
     reads each clause on its own as well as the whole text; any other rule that matches a clause also matches the
-    whole text, so it reads the whole text only (half the work on a long message: the webhook is waiting)."""
+    whole text, so it reads the whole text only."""
     return "$" in rule or "(?!" in rule or "(?<!" in rule
 
 
-_NEUTRAL = [re.compile(rule) for rule in NOT_THE_WRITERS_CRISIS]
-_SIGNALS = [(family, re.compile(rule), _by_clause(rule)) for family, rules in SIGNALS.items() for rule in rules]
+def _one_pass(rules):
+    """The rules as one alternation: the engine scans a message once for all of them instead of once per rule (three
+    to five times faster; the webhook is waiting). None when there are no rules."""
+    rules = list(rules)
+    return re.compile("|".join(f"(?:{rule})" for rule in rules)) if rules else None
+
+
+class _Rules:
+    """A list of rules read together; `which` names the first one that matched (only asked when one did)."""
+
+    def __init__(self, rules):
+        rules = list(rules)
+        self.rules = [(name, re.compile(rule), _by_clause(rule)) for name, rule in rules]
+        self.whole = _one_pass(rule for _, rule in rules)
+        self.by_clause = _one_pass(rule for _, rule in rules if _by_clause(rule))
+
+    def read(self, clauses, whole):
+        if self.whole.search(whole):
+            return True
+        return bool(self.by_clause and len(clauses) > 1 and any(map(self.by_clause.search, clauses)))
+
+    def which(self, clauses, whole):
+        for name, rule, by_clause in self.rules:
+            if rule.search(whole) or (by_clause and any(map(rule.search, clauses))):
+                return f"{name}: {rule.pattern}"
+        return None
+
+
+_NEUTRAL = _one_pass(NOT_THE_WRITERS_CRISIS)
+_SIGNALS = _Rules((family, rule) for family, rules in SIGNALS.items() for rule in rules)
 _WARNINGS = [
-    (kind, points, [(re.compile(rule), _by_clause(rule)) for rule in rules], re.compile(unless) if unless else None)
+    (kind, points, _Rules((kind, rule) for rule in rules), re.compile(unless) if unless else None)
     for kind, (points, rules, unless) in WARNING_SIGNS.items()
 ]
 
@@ -949,30 +994,23 @@ def readings(text):
             continue  # "the form asked about thoughts of ending my life. No, none."
         if not back_again and _LONG_AGO.search(clause):
             continue  # "I was suicidal years ago, doing much better now"
-        for rule in _NEUTRAL:
-            clause = rule.sub(" _ ", clause)
+        clause = _NEUTRAL.sub(" _ ", clause)
         if routine_dose:
             clause = _ALL_OF_THEM.sub(" _ ", clause)
         read.append(" ".join(clause.split()))
     return read, " ".join(read)
 
 
-def _reads(rule, by_clause, clauses, whole):
-    return bool(rule.search(whole)) or (by_clause and len(clauses) > 1 and any(map(rule.search, clauses)))
-
-
 def crisis_match(text):
     """Why a message reads as a crisis ("family: rule"), or None. For logs and tests: never log the message itself."""
     clauses, whole = readings(text)
-    for family, rule, by_clause in _SIGNALS:
-        if _reads(rule, by_clause, clauses, whole):
-            return f"{family}: {rule.pattern}"
-    found = {}
-    for kind, points, rules, unless in _WARNINGS:
-        if any(_reads(rule, by_clause, clauses, whole) for rule, by_clause in rules) and not (
-            unless and unless.search(whole)
-        ):
-            found[kind] = points
+    if _SIGNALS.read(clauses, whole):
+        return _SIGNALS.which(clauses, whole)
+    found = {
+        kind: points
+        for kind, points, rules, unless in _WARNINGS
+        if rules.read(clauses, whole) and not (unless and unless.search(whole))
+    }
     if len(found) >= 2 and sum(found.values()) >= 3:
         return "warning signs together: " + ", ".join(sorted(found))
     return None
