@@ -2,8 +2,8 @@
 
 Claims use SELECT ... FOR UPDATE SKIP LOCKED and a status compare-and-set, so any number of dispatchers can run at
 once and no row is handed out twice while its lease holds. A row whose worker vanished (killed, Redis lost the
-task) is recovered when its lease expires: back to `scheduled` if the provider was never called, and, if it was
-(outcome unknown), resent at most once more; a second unknown outcome fails the row rather than risk a third copy.
+task) is recovered when its lease expires: back to `scheduled`; if the provider was being called (outcome unknown),
+the next attempt first asks the provider whether it holds the message and adopts it rather than send it twice.
 """
 
 import datetime
@@ -12,14 +12,13 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from outreach.engine import pacing
 from outreach.models import Channel, MessageStatus, OutboundMessage
 
 logger = logging.getLogger(__name__)
-
-OUTCOME_UNKNOWN_RESENDS = 1
 
 
 def expire_overdue(now=None):
@@ -30,38 +29,27 @@ def expire_overdue(now=None):
 
 
 def recover_expired_leases(now=None):
+    """Rows whose worker vanished go back to `scheduled`. One that was in a provider call may have been sent: it
+    keeps `ambiguous_since`, so its next attempt asks the provider before resending (sending.send_message)."""
     now = now or timezone.now()
     stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING, lease_expires_at__lt=now)
     never_called = stale.filter(provider_call_started_at__isnull=True).update(
         status=MessageStatus.SCHEDULED, scheduled_for=now, lease_expires_at=None, updated_at=now
     )
-    unknown = stale.filter(provider_call_started_at__isnull=False)
-    resend = unknown.filter(outcome_unknown_count__lt=OUTCOME_UNKNOWN_RESENDS).update(
+    unknown = stale.filter(provider_call_started_at__isnull=False).update(
         status=MessageStatus.SCHEDULED,
         scheduled_for=now,
         lease_expires_at=None,
+        ambiguous_since=Coalesce(F("ambiguous_since"), F("provider_call_started_at")),
         provider_call_started_at=None,
         outcome_unknown_count=F("outcome_unknown_count") + 1,
         error_code="outcome_unknown",
-        error_message="the worker stopped during the provider call; resending once",
+        error_message="the worker stopped during the provider call; the provider is asked before any resend",
         updated_at=now,
     )
-    given_up = unknown.update(
-        status=MessageStatus.FAILED,
-        failed_at=now,
-        lease_expires_at=None,
-        error_code="outcome_unknown",
-        error_message="outcome unknown twice; not resent to avoid duplicates",
-        updated_at=now,
-    )
-    if never_called or resend or given_up:
-        logger.warning(
-            "recovered leases: %d never called, %d resent after unknown outcome, %d failed",
-            never_called,
-            resend,
-            given_up,
-        )
-    return never_called + resend + given_up
+    if never_called or unknown:
+        logger.warning("recovered leases: %d never called, %d with an unknown outcome", never_called, unknown)
+    return never_called + unknown
 
 
 def claim_due(now=None, limit=None, channel=None):

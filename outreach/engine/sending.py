@@ -7,9 +7,12 @@ is, and the frequency caps allow it. Only then is `provider_call_started_at` set
 called outside any transaction.
 """
 
+import dataclasses
 import datetime
 import logging
 import random
+
+import redis
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +24,7 @@ from outreach.engine import pacing, policy, sensitive, step_content
 from outreach.engine.composer import build_context, compose
 from outreach.models import CampaignStep, Channel, Consultation, Contact, MessageStatus, OutboundMessage, Suppression
 from outreach.providers import get_provider
-from outreach.providers.base import PermanentSendError, TransientSendError
+from outreach.providers.base import LookupUnavailable, PermanentSendError, TransientSendError
 
 logger = logging.getLogger(__name__)
 Skip = OutboundMessage.SkipReason
@@ -32,12 +35,30 @@ def send_message(message_id, now=None):
     prepared = prepare(message_id, now)
     if prepared is None:
         return None
-    message, outgoing = prepared
+    message, outgoing, content = prepared
     provider = get_provider(message.channel)
     provider.warm()
+    if message.ambiguous_since:
+        # An earlier attempt may have reached the provider (a 5xx after the request left, a timeout, a dropped
+        # connection, a worker that died mid-call): ask before resending, so the patient never gets it twice.
+        outgoing = as_first_sent(message, outgoing)
+        try:
+            found = provider.find_accepted(outgoing, message.ambiguous_since)
+        except LookupUnavailable as exc:
+            metrics.send_error(message.channel, "lookup_unavailable", "transient")
+            return record_lookup_unavailable(message, exc)
+        if found is not None:
+            logger.info("outbox %s: the provider holds the earlier attempt; adopted, not resent", message.pk)
+            return record_sent(message, found, content)
     # Wait for this channel's next send slot right before the call, holding no lock, so what the carrier sees is
-    # evenly spaced.
-    pacing.wait_for_slot(message.channel)
+    # evenly spaced. A pacer (Redis) failure is a plain retry: nothing has left.
+    try:
+        pacing.wait_for_slot(message.channel)
+    except redis.RedisError as exc:
+        logger.warning("outbox %s: pacer unavailable (%s); retrying later", message.pk, type(exc).__name__)
+        return record_transient(message, TransientSendError("pacer_unavailable", "the send pacer was unavailable"))
+    if not mark_call_started(message):
+        return None  # another task for the same row got there first
     try:
         if message.channel == Channel.SMS:
             result = provider.send_sms(outgoing)
@@ -50,28 +71,56 @@ def send_message(message_id, now=None):
         metrics.send_error(message.channel, exc.code, "permanent")
         return record_permanent(message, exc)
     metrics.sent(message.channel, result.provider)
-    return record_sent(message, result)
+    return record_sent(message, result, content)
+
+
+def as_first_sent(message, outgoing):
+    """The message exactly as the ambiguous attempt carried it (the stored body and subject), so the provider's
+    look-up can recognise it and a resend is the same text, never a second version."""
+    if message.channel == Channel.SMS and message.body:
+        return dataclasses.replace(outgoing, body=message.body)
+    if message.channel == Channel.EMAIL and message.subject:
+        return dataclasses.replace(outgoing, subject=message.subject)
+    return outgoing
+
+
+def mark_call_started(message):
+    """Set the outcome-unknown marker only now, as the request is about to leave: a failure before this point (the
+    pacer, a lost task) leaves a row that was certainly never sent. The compare-and-set on `attempts` makes a
+    duplicated task for the same row (a broker redelivery) lose here."""
+    now = timezone.now()
+    marked = OutboundMessage.objects.filter(
+        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts, provider_call_started_at__isnull=True
+    ).update(provider_call_started_at=now, updated_at=now)
+    message.provider_call_started_at = now
+    return bool(marked)
 
 
 def prepare(message_id, now=None):
     """Under row locks, decide whether the row goes now; if so mark the provider call as started and return the
     composed message. Every other outcome (skip, cancel, expire, defer) is written here."""
     now = now or timezone.now()
+    contact_id = OutboundMessage.objects.filter(pk=message_id).values_list("contact_id", flat=True).first()
+    if contact_id is None:
+        return None
     with transaction.atomic():
+        # The lock order, everywhere (README "Lock order"): the contact first, then its messages by ascending id.
+        # Locking the contact also serialises decisions per contact, so frequency caps hold across workers.
+        contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
         message = (
             OutboundMessage.objects.select_for_update(of=("self",))
-            .select_related("step__campaign", "consultation", "contact")
+            .select_related("step__campaign", "consultation")
             .filter(pk=message_id)
             .first()
         )
-        if message is None or message.status != MessageStatus.SENDING or message.provider_call_started_at:
+        if contact is None or message is None or message.status != MessageStatus.SENDING:
             return None  # another worker has it, or it was already settled
+        if message.provider_call_started_at:
+            return None  # a call is in progress (or its worker died: lease recovery decides)
         if message.lease_expires_at and message.lease_expires_at <= timezone.now():
             # The task waited in the queue past its lease: the row now belongs to lease recovery, which hands it
             # out again. Sending it here could race that recovery into a second copy.
             return None
-        # Serialise decisions per contact so frequency caps hold across concurrent workers.
-        contact = Contact.objects.select_for_update().get(pk=message.contact_id)
         message.contact = contact
         verdict = decide(message, now)
         if verdict is not None:
@@ -104,17 +153,17 @@ def prepare(message_id, now=None):
                 message="blocked: would show " + ", ".join(repr(term) for term in found),
             )(message, now)
             return None
-        content.record()
-        message.provider_call_started_at = now
         # A fresh lease for the call itself, so recovery never mistakes a call in progress for a lost one.
         message.lease_expires_at = timezone.now() + datetime.timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
         message.attempts += 1
-        message.subject = subject
-        message.body = body
-        message.save(
-            update_fields=["provider_call_started_at", "lease_expires_at", "attempts", "subject", "body", "updated_at"]
-        )
-    return message, outgoing
+        fields = ["lease_expires_at", "attempts", "updated_at"]
+        if not message.ambiguous_since:
+            # An ambiguous row keeps the text of its first attempt (as_first_sent): that is what the patient may have.
+            message.subject = subject
+            message.body = body
+            fields += ["subject", "body"]
+        message.save(update_fields=fields)
+    return message, outgoing, content
 
 
 def decide(message, now):
@@ -177,20 +226,25 @@ def defer_to(moment, reason):
 
 
 def _finish(message, **fields):
-    """Write an outcome only if the row is still the one this worker claimed (status sending)."""
+    """Write an outcome only if the row is still the one this worker claimed: status sending, and the attempt this
+    worker counted (a redelivered task for the same row writes nothing)."""
     fields["updated_at"] = timezone.now()
-    OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(**fields)
-    return fields.get("status")
+    updated = OutboundMessage.objects.filter(
+        pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
+    ).update(**fields)
+    return fields.get("status") if updated else None
 
 
-def record_sent(message, result):
+def record_sent(message, result, content=step_content.NOTHING_MORE):
     now = timezone.now()
     # A status callback may already have moved the row past `sent` (delivered): then only fill in what the API
     # response told us, without stepping the status back.
     OutboundMessage.objects.filter(pk=message.pk, provider_message_id="").update(
         provider=result.provider, provider_message_id=result.message_id, sent_at=now, updated_at=now
     )
-    return _finish(message, status=MessageStatus.SENT, lease_expires_at=None, error_code="", error_message="")
+    status = _finish(message, status=MessageStatus.SENT, lease_expires_at=None, error_code="", error_message="")
+    content.record()  # articles count as delivered only once the provider accepted the message
+    return status
 
 
 def backoff_seconds(attempt):
@@ -199,26 +253,55 @@ def backoff_seconds(attempt):
     return random.uniform(capped / 2, capped)  # "equal jitter": spread retries, keep a floor
 
 
-def record_transient(message, exc):
+def _retry(message, *, error_code, error_message, retry_after=None, **fields):
+    """Back to `scheduled` for another try, or settled when retrying is no longer worth it."""
     now = timezone.now()
-    unknown = message.outcome_unknown_count + (1 if exc.outcome_unknown else 0)
-    retry_at = now + datetime.timedelta(seconds=exc.retry_after or backoff_seconds(message.attempts))
-    common = {
-        "error_code": exc.code,
-        "error_message": exc.reason,
-        "lease_expires_at": None,
-        "outcome_unknown_count": unknown,
-    }
-    if exc.outcome_unknown and unknown > 1:
-        common["error_message"] = "outcome unknown twice; not resent to avoid duplicates"
-        return _finish(message, status=MessageStatus.FAILED, failed_at=now, **common)
+    retry_at = now + datetime.timedelta(seconds=retry_after or backoff_seconds(message.attempts))
+    common = {"error_code": error_code, "error_message": error_message, "lease_expires_at": None, **fields}
     if message.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
         return _finish(message, status=MessageStatus.FAILED, failed_at=now, **common)
     if retry_at > message.not_after:
         return _finish(message, status=MessageStatus.EXPIRED, **common)
-    logger.info("outbox %s transient error %s; retry at %s", message.pk, exc.code, retry_at.isoformat())
+    logger.info("outbox %s transient error %s; retry at %s", message.pk, error_code, retry_at.isoformat())
     return _finish(
         message, status=MessageStatus.SCHEDULED, scheduled_for=retry_at, provider_call_started_at=None, **common
+    )
+
+
+def record_transient(message, exc):
+    fields = {}
+    if exc.outcome_unknown:
+        # The request left and the provider may hold the message: the next attempt asks it first (send_message).
+        fields["outcome_unknown_count"] = message.outcome_unknown_count + 1
+        fields["ambiguous_since"] = message.ambiguous_since or message.provider_call_started_at
+    return _retry(message, error_code=exc.code, error_message=exc.reason, retry_after=exc.retry_after, **fields)
+
+
+def record_lookup_unavailable(message, exc):
+    """The provider cannot say whether it holds an ambiguous message. It is never resent blind: it waits and asks
+    again until its deadline, and past that it fails as `outcome_unknown` (staff see it; the patient may or may not
+    have it) rather than risk a second copy."""
+    now = timezone.now()
+    retry_at = now + datetime.timedelta(seconds=exc.retry_after or backoff_seconds(message.attempts))
+    reason = f"the provider could not say whether it holds this message: {exc}"[:300]
+    if retry_at > message.not_after or message.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
+        return _finish(
+            message,
+            status=MessageStatus.FAILED,
+            failed_at=now,
+            lease_expires_at=None,
+            error_code="outcome_unknown",
+            error_message="outcome unknown and the provider could not confirm it in time; not resent",
+        )
+    logger.info("outbox %s: provider look-up unavailable; asking again at %s", message.pk, retry_at.isoformat())
+    return _finish(
+        message,
+        status=MessageStatus.SCHEDULED,
+        scheduled_for=retry_at,
+        lease_expires_at=None,
+        provider_call_started_at=None,
+        error_code="lookup_unavailable",
+        error_message=reason,
     )
 
 

@@ -112,6 +112,12 @@ class OutboundMessage(models.Model):
         null=True, blank=True, help_text="Set just before the provider is called: the outcome-unknown marker."
     )
     outcome_unknown_count = models.PositiveSmallIntegerField(default=0)
+    ambiguous_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the first attempt whose outcome is unknown started: the provider is asked whether it holds "
+        "the message (sent since then) before any resend.",
+    )
 
     provider = models.CharField(max_length=20, blank=True)
     provider_message_id = models.CharField(max_length=100, blank=True)

@@ -88,18 +88,24 @@ def test_a_lease_that_expired_before_the_provider_call_goes_back_to_scheduled():
 
 
 @pytest.mark.django_db
-def test_an_unknown_outcome_is_resent_once_then_failed():
+def test_a_worker_that_died_mid_call_leaves_a_row_that_asks_the_provider_before_any_resend():
     plan_rows(1)
     moment = timezone.now()
-    for expected_status in (MessageStatus.SCHEDULED, MessageStatus.FAILED):
+    first_call = None
+    for count in (1, 2):
         assert claim_due(moment)
         OutboundMessage.objects.update(provider_call_started_at=moment)  # the worker died mid-call
-        moment += datetime.timedelta(hours=1)
+        first_call = first_call or moment
+        moment += datetime.timedelta(minutes=10)
         recover_expired_leases(moment)
         row = OutboundMessage.objects.get()
-        assert row.status == expected_status
-        assert row.error_code == "outcome_unknown"
-    assert row.outcome_unknown_count == 1
+        assert (row.status, row.error_code, row.outcome_unknown_count) == (
+            MessageStatus.SCHEDULED,
+            "outcome_unknown",
+            count,
+        )
+        assert row.provider_call_started_at is None
+        assert row.ambiguous_since == first_call  # the look-up searches from the first attempt on
 
 
 @pytest.mark.django_db

@@ -86,18 +86,96 @@ def test_21610_records_an_sms_opt_out(twilio_settings):
     assert consultation.contact.consent_records.filter(source="provider_event", granted=False).count() == 2
 
 
-def test_a_timeout_is_an_unknown_outcome_resent_at_most_once(twilio_settings):
+def test_a_timeout_after_the_provider_accepted_is_adopted_not_resent(twilio_settings):
     fake = twilio_settings
     due_sms()
     with override_settings(TWILIO_HTTP_TIMEOUT=1):
-        fake.hang_next(2, seconds=3)
+        fake.hang_next(1, seconds=3, accept=True)  # Twilio took it; our client never saw the answer
         plan_and_send()
         row = OutboundMessage.objects.get()
         assert (row.status, row.outcome_unknown_count) == (MessageStatus.SCHEDULED, 1)
+        assert row.ambiguous_since is not None
         plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))
     row.refresh_from_db()
-    assert row.status == MessageStatus.FAILED and "outcome unknown" in row.error_message
-    assert len(fake.requests) == 2
+    [message] = fake.messages
+    assert row.status == MessageStatus.SENT and row.provider_message_id == message.id
+    assert [request.method for request in fake.requests] == ["POST", "GET"]  # the send, then the look-up only
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_5xx_the_provider_did_not_keep_is_looked_up_then_resent_once(twilio_settings, status):
+    fake = twilio_settings
+    due_sms()
+    fake.fail_next(1, status=status)
+    plan_and_send()
+    row = OutboundMessage.objects.get()
+    assert (row.status, row.outcome_unknown_count) == (MessageStatus.SCHEDULED, 1)
+    first_body = row.body
+    plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))
+    row.refresh_from_db()
+    [message] = fake.messages
+    assert row.status == MessageStatus.SENT and message.fields["Body"] == first_body
+    assert [request.method for request in fake.requests] == ["POST", "GET", "POST"]
+
+
+@pytest.mark.parametrize("outcome", [500, 502, 504, "drop"])
+def test_a_message_accepted_then_answered_with_an_error_is_adopted_not_resent(twilio_settings, outcome):
+    fake = twilio_settings
+    due_sms()
+    fake.set_ambiguous(1, outcomes=[outcome])  # Twilio keeps every message, then answers badly
+    plan_and_send()
+    row = OutboundMessage.objects.get()
+    assert (row.status, row.outcome_unknown_count) == (MessageStatus.SCHEDULED, 1)
+    plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))
+    row.refresh_from_db()
+    [message] = fake.messages
+    assert row.status == MessageStatus.SENT and row.provider_message_id == message.id
+
+
+def test_when_the_provider_cannot_be_asked_the_row_waits_and_asks_again(twilio_settings):
+    fake = twilio_settings
+    due_sms()
+    fake.fail_next(2, status=500)  # the send, then the look-up
+    plan_and_send()
+    row = OutboundMessage.objects.get()
+    plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))
+    row.refresh_from_db()
+    assert (row.status, row.error_code) == (MessageStatus.SCHEDULED, "lookup_unavailable")
+    assert [request.method for request in fake.requests] == ["POST", "GET"]
+    plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))  # the look-up answers: not there, so resend
+    row.refresh_from_db()
+    assert row.status == MessageStatus.SENT and len(fake.messages) == 1
+    assert [request.method for request in fake.requests] == ["POST", "GET", "GET", "POST"]
+
+
+def test_a_provider_that_cannot_answer_before_the_deadline_fails_the_row_never_resent_blind(twilio_settings):
+    fake = twilio_settings
+    due_sms(max_lateness=datetime.timedelta(minutes=30))
+    fake.fail_next(2, status=500)
+    plan_and_send()
+    row = OutboundMessage.objects.get()
+    with override_settings(OUTREACH_RETRY_BASE_SECONDS=7200, OUTREACH_RETRY_MAX_SECONDS=7200):
+        plan_and_send(row.scheduled_for + datetime.timedelta(seconds=1))  # next ask would be past its lateness
+    row.refresh_from_db()
+    assert (row.status, row.error_code) == (MessageStatus.FAILED, "outcome_unknown")
+    assert [request.method for request in fake.requests] == ["POST", "GET"]  # never a second POST
+
+
+def test_a_pacer_failure_is_a_plain_retry_of_a_message_that_never_left(twilio_settings, monkeypatch):
+    import redis
+
+    from outreach.engine import pacing
+
+    def broken(channel):
+        raise redis.ConnectionError("pacer down")
+
+    monkeypatch.setattr(pacing, "wait_for_slot", broken)
+    due_sms()
+    plan_and_send()
+    row = OutboundMessage.objects.get()
+    assert (row.status, row.error_code) == (MessageStatus.SCHEDULED, "pacer_unavailable")
+    assert row.provider_call_started_at is None and row.outcome_unknown_count == 0 and row.ambiguous_since is None
+    assert twilio_settings.requests == []
 
 
 def test_connection_refused_is_retried(twilio_settings):
