@@ -13,7 +13,6 @@ import logging
 import random
 
 import redis
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
