@@ -114,7 +114,17 @@ def rank(row):
 
 
 def find_row(report):
-    rows = OutboundMessage.objects.select_for_update(of=("self",)).select_related("contact")
+    """The outbox row a report is about, locked in the one lock order (README "Lock order"): its contact first,
+    then the row. The row is found without a lock, its contact locked, then the row locked and re-read."""
+    row = _match_row(report)
+    if row is None:
+        return None
+    Contact.objects.select_for_update().filter(pk=row.contact_id).first()
+    return OutboundMessage.objects.select_for_update(of=("self",)).select_related("contact").filter(pk=row.pk).first()
+
+
+def _match_row(report):
+    rows = OutboundMessage.objects.only("pk", "contact_id")
     if report.outbox_id:
         row = rows.filter(pk=report.outbox_id, channel=report.channel).first()
         if row is not None:
