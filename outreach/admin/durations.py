@@ -11,8 +11,9 @@ import re
 from django import forms
 from pytimeparse import parse as parse_timespan
 
+from outreach.engine.local_time import format_duration
+
 EXAMPLES = '"45 minutes", "2 hours", "1 day" or "1 day 2 hours"'
-UNITS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 CLOCK = re.compile(r"^\s*\d+:\d+\s*$")  # "1:30": hours and minutes, or minutes and seconds? Refused.
 
 
@@ -25,26 +26,6 @@ def parse_duration_text(text):
     if seconds is None:
         return None
     return datetime.timedelta(seconds=round(seconds))
-
-
-def format_duration(value):
-    """'1 day 2 hours', '45 minutes', '0 minutes'; weeks only when whole ('2 weeks', but '10 days')."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, datetime.timedelta):
-        return str(value)
-    sign = "minus " if value < datetime.timedelta(0) else ""
-    remaining = int(abs(value).total_seconds())
-    if remaining == 0:
-        return "0 minutes"
-    parts = []
-    for name, size in UNITS:
-        if name == "week" and remaining % size:
-            continue
-        count, remaining = divmod(remaining, size)
-        if count:
-            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
-    return sign + " ".join(parts)
 
 
 class DurationInput(forms.TextInput):

@@ -61,6 +61,24 @@ def granted_pairs(contact_ids, purpose):
     return {pair for pair, granted in current.items() if granted}
 
 
+def pending_request(contact, channel):
+    """The subscription request awaiting confirmation on a channel, if any (newer than the current consent)."""
+    request = (
+        ConsentRecord.objects.filter(contact=contact, channel=channel, purpose=Purpose.EDUCATION, pending=True)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    current = latest(contact, channel, Purpose.EDUCATION)
+    if request is None or (current is not None and current.recorded_at >= request.recorded_at):
+        return None
+    return request
+
+
+def opted_out_of(contact, channel):
+    """True when the patient's own "no" (any purpose) holds on this channel: what one-off messages respect."""
+    return any(patient_opted_out(latest(contact, channel, purpose)) for purpose in Purpose.values)
+
+
 def patient_opted_out(record):
     """True when `record` is an opt-out only the patient can lift: any "no" not sent by the booking system."""
     return record is not None and not record.granted and record.source not in SYSTEM_SOURCES
@@ -184,7 +202,9 @@ __all__ = [
     "lift_address_opt_out",
     "opt_out",
     "opt_out_address",
+    "opted_out_of",
     "patient_opted_out",
+    "pending_request",
     "record_consent",
     "restore_after_grant",
 ]

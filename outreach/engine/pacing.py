@@ -83,9 +83,21 @@ def admit(channel):
 
 def wait_for_slot(channel):
     """Block until this send may go; returns the seconds waited."""
+    return wait_for_spacing(channel) + wait_for_admission(channel)
+
+
+def wait_for_spacing(channel):
+    """Mechanism 1: sleep until this send's evenly spaced slot. The gate is asked again after it (a STOP may have
+    landed meanwhile), then `wait_for_admission` right before the call."""
     waited = reserve_slot(channel)
     if waited:
         time.sleep(waited)
+    return waited
+
+
+def wait_for_admission(channel):
+    """Mechanism 2: wait until the one-second window has room; the provider call must follow at once."""
+    waited = 0.0
     while (delay := admit(channel)) > 0:
         time.sleep(delay)
         waited += delay

@@ -1,10 +1,12 @@
 """What a worker does with one claimed outbox row: re-check everything, send once, record the outcome.
 
-Every rule is checked again at send time, because hours may have passed since the row was planned: the campaign
-is still active, the consultation is still on at the same time, the message is not past its lateness, the contact
-still consents on this channel for this purpose, the address is not suppressed, it is daytime where the patient
-is, and the frequency caps allow it. Only then is `provider_call_started_at` set and committed, and the provider
-called outside any transaction.
+Every rule is checked again at send time, because hours may have passed since the row was planned: the gate
+(outreach/engine/gate.py) decides, the same decision the admin's forecasts show: the campaign is still active, the
+consultation is still on at the same time, the message is not past its lateness, the number can take texts in a
+country the clinic texts, the contact still consents on this channel for this purpose, the address is not
+suppressed, it is daytime where the patient is, and the frequency caps allow it. The gate is asked once more after
+the pacing wait (`recheck`), right before `provider_call_started_at` is set and the provider called, outside any
+transaction, through outreach/engine/outbound.py.
 """
 
 import dataclasses
@@ -19,9 +21,9 @@ from django.utils import timezone
 
 from outreach import metrics
 from outreach.consent import ledger
-from outreach.engine import pacing, policy, sensitive, step_content
+from outreach.engine import gate, outbound, sensitive, step_content
 from outreach.engine.composer import build_context, compose
-from outreach.models import CampaignStep, Channel, Consultation, Contact, MessageStatus, OutboundMessage, Suppression
+from outreach.models import Channel, Contact, MessageStatus, OutboundMessage, Suppression
 from outreach.providers import get_provider
 from outreach.providers.base import LookupUnavailable, PermanentSendError, TransientSendError
 
@@ -49,20 +51,25 @@ def send_message(message_id, now=None):
         if found is not None:
             logger.info("outbox %s: the provider holds the earlier attempt; adopted, not resent", message.pk)
             return record_sent(message, found, content)
-    # Wait for this channel's next send slot right before the call, holding no lock, so what the carrier sees is
-    # evenly spaced. A pacer (Redis) failure is a plain retry: nothing has left.
+    # outbound.send waits for this channel's next send slot holding no lock (so what the carrier sees is evenly
+    # spaced), asks the gate again (a STOP may have landed meanwhile), sets the outcome-unknown marker and calls.
     try:
-        pacing.wait_for_slot(message.channel)
+        result = outbound.send(
+            message.channel,
+            outgoing,
+            provider=provider,
+            pace=True,
+            recheck=lambda: recheck(message, now),
+            before_call=lambda: mark_call_started(message),
+        )
     except redis.RedisError as exc:
+        # A pacer (Redis) failure is a plain retry: nothing has left.
         logger.warning("outbox %s: pacer unavailable (%s); retrying later", message.pk, type(exc).__name__)
         return record_transient(message, TransientSendError("pacer_unavailable", "the send pacer was unavailable"))
-    if not mark_call_started(message):
+    except outbound.Blocked:
+        return None  # recheck settled the row: nothing reached the provider
+    except outbound.Superseded:
         return None  # another task for the same row got there first
-    try:
-        if message.channel == Channel.SMS:
-            result = provider.send_sms(outgoing)
-        else:
-            result = provider.send_email(outgoing)
     except TransientSendError as exc:
         metrics.send_error(message.channel, exc.code, "transient")
         return record_transient(message, exc)
@@ -166,39 +173,63 @@ def prepare(message_id, now=None):
 
 
 def decide(message, now):
-    """None when the message should go now; otherwise a function that records why not."""
-    campaign, consultation, contact = message.step.campaign, message.consultation, message.contact
-    if not campaign.active:
-        return defer_to(now + datetime.timedelta(seconds=settings.OUTREACH_TICK_SECONDS), "campaign paused")
-    if consultation is not None and not consultation_still_wants(message):
-        return settle(MessageStatus.CANCELLED, message="consultation cancelled, moved or reopened")
-    if now > message.not_after:
-        return settle(MessageStatus.EXPIRED, message="past its maximum lateness")
-    address = contact.address_for(message.channel)
-    if not address:
-        return settle(MessageStatus.SKIPPED, skip=Skip.NO_ADDRESS)
-    if message.channel == Channel.SMS and not contact.sms_reachable:
-        return settle(MessageStatus.SKIPPED, skip=Skip.UNREACHABLE)
-    if not ledger.has_consent(contact, message.channel, campaign.purpose):
-        return settle(MessageStatus.SKIPPED, skip=Skip.NO_CONSENT)
-    if Suppression.is_suppressed(message.channel, address):
-        return settle(MessageStatus.SKIPPED, skip=Skip.SUPPRESSED)
-    allowed = policy.next_allowed_moment(now, contact.zone, campaign.quiet_hours_start, campaign.quiet_hours_end)
-    if allowed > now:
-        if allowed > message.not_after:
-            return settle(MessageStatus.EXPIRED, message="quiet hours last past its maximum lateness")
-        # A little spread so a morning's deferred messages do not all leave in the same second.
-        return defer_to(allowed + datetime.timedelta(seconds=random.uniform(0, 120)), "deferred: quiet hours")
-    if policy.over_frequency_cap(message, now):
-        return settle(MessageStatus.SKIPPED, skip=Skip.FREQUENCY_CAP)
-    return None
+    """None when the message should go now; otherwise a function that records why not. The decision is the gate's
+    (outreach/engine/gate.py), the same the admin's forecasts show."""
+    return outcome_writer(gate.check_outbox_row(message, now))
 
 
-def consultation_still_wants(message):
-    consultation = message.consultation
-    if message.step.trigger == CampaignStep.Trigger.AFTER_COMPLETED:
-        return consultation.status == Consultation.Status.COMPLETED
-    return consultation.is_remindable and consultation.starts_at == message.consultation_starts_at
+# What the outbox row says when the gate stops it (the skip reason holds the rest).
+ROW_MESSAGES = {
+    gate.NOT_WANTED: "consultation cancelled, moved or reopened",
+    gate.LATE: "past its maximum lateness",
+    gate.QUIET_PAST_LATENESS: "quiet hours last past its maximum lateness",
+    gate.PAUSED: "campaign paused",
+    gate.QUIET: "deferred: quiet hours",
+}
+
+
+def outcome_writer(decision):
+    if decision.sends:
+        return None
+    if decision.verdict == gate.DEFER:
+        moment = decision.at
+        if decision.reason == gate.QUIET:
+            # A little spread so a morning's deferred messages do not all leave in the same second (never past the
+            # row's lateness: defer_to caps it).
+            moment += datetime.timedelta(seconds=random.uniform(0, 120))
+        return defer_to(moment, ROW_MESSAGES[decision.reason])
+    if decision.verdict == gate.CANCEL:
+        return settle(MessageStatus.CANCELLED, message=ROW_MESSAGES[decision.reason])
+    if decision.verdict == gate.EXPIRE:
+        return settle(MessageStatus.EXPIRED, message=ROW_MESSAGES[decision.reason])
+    return settle(MessageStatus.SKIPPED, skip=decision.reason)
+
+
+def recheck(message, now=None):
+    """The gate once more, right before the provider call and after the pacing wait: consent, suppression, the
+    consultation and the campaign may have changed while the message waited for its slot. When it no longer goes,
+    the row is settled here as if the provider had never been asked (it was not). `now`: tests' simulated clock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The lock order (README "Lock order"): the contact first, then its message.
+        contact = Contact.objects.select_for_update().filter(pk=message.contact_id).first()
+        row = (
+            OutboundMessage.objects.select_for_update(of=("self",))
+            .select_related("step__campaign", "consultation")
+            .filter(pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts)
+            .first()
+        )
+        if contact is None or row is None:
+            return gate.Decision(gate.CANCEL, None, "settled", "settled elsewhere while waiting for its slot")
+        row.contact = contact
+        decision = gate.check_outbox_row(row, now)
+        if not decision.sends:
+            # The provider was never asked: this attempt does not count.
+            row.attempts = max(0, row.attempts - 1)
+            row.save(update_fields=["attempts", "updated_at"])
+            outcome_writer(decision)(row, now)
+            logger.info("outbox %s stopped after its pacing wait: %s", row.pk, decision.reason)
+    return decision
 
 
 def settle(status, *, skip="", message=""):

@@ -21,7 +21,7 @@ from phonenumbers import region_code_for_number
 from cms.clinic import get_clinic_settings
 from cms.models import Topic
 from outreach.consent import identity
-from outreach.consent.ledger import latest
+from outreach.consent.ledger import pending_request
 from outreach.models import Channel, ConsentRecord, Contact, Purpose, Subscription
 
 CONFIRM_SALT = "outreach.subscription-confirm"
@@ -92,19 +92,6 @@ def request_subscription(cleaned):
             )
             requests.append((contact.pk, channel))
     return requests
-
-
-def pending_request(contact, channel):
-    """The subscription request awaiting confirmation on a channel, if any (newer than the current consent)."""
-    request = (
-        ConsentRecord.objects.filter(contact=contact, channel=channel, purpose=Purpose.EDUCATION, pending=True)
-        .order_by("-recorded_at", "-pk")
-        .first()
-    )
-    current = latest(contact, channel, Purpose.EDUCATION)
-    if request is None or (current is not None and current.recorded_at >= request.recorded_at):
-        return None
-    return request
 
 
 @transaction.atomic

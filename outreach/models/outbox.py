@@ -86,6 +86,7 @@ class OutboundMessage(models.Model):
         FREQUENCY_CAP = "frequency cap", "Frequency cap reached"
         NO_ADDRESS = "no address", "No address for this channel"
         UNREACHABLE = "unreachable", "Number cannot receive texts"
+        COUNTRY = "country", "Number in a country not texted"
         SENSITIVE_TERM = "sensitive term", "Blocked: sensitive term"
         CAMPAIGN_INACTIVE = "campaign inactive", "Campaign paused"
         NO_ARTICLES = "no articles", "No new live article to send"

@@ -169,7 +169,8 @@ def test_a_pacer_failure_is_a_plain_retry_of_a_message_that_never_left(twilio_se
     def broken(channel):
         raise redis.ConnectionError("pacer down")
 
-    monkeypatch.setattr(pacing, "wait_for_slot", broken)
+    monkeypatch.setattr(pacing, "reserve_slot", broken)  # the spacing slot and the one-second window: both Redis
+    monkeypatch.setattr(pacing, "admit", broken)
     due_sms()
     plan_and_send()
     row = OutboundMessage.objects.get()
