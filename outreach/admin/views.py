@@ -141,6 +141,9 @@ def campaign_send_test(request):
             status=400,
         )
     outcome = send_test(step, channel, form.address, request.user)
+    if outcome.blocked:  # the gate refused the address: say so on the field
+        field = "phone" if channel == Channel.SMS else "channel"
+        return JsonResponse({"ok": False, "message": outcome.message, "errors": {field: [outcome.message]}}, status=400)
     return JsonResponse({"ok": outcome.ok, "message": outcome.message, "errors": {}}, status=200 if outcome.ok else 502)
 
 

@@ -12,6 +12,10 @@ applies when the booking system later sends the number, and staff cannot text it
 HELP is answered, and a possible crisis: a person in danger gets the 988 Lifeline whoever they are, and the on-call
 clinician is told.
 
+Every answer passes the gate (outreach/engine/gate.py, via keywords.gated_answer) after the keyword acted: no answer
+to a patient who opted out (but the STOP confirmation, once, and HELP), to a suppressed number, one abroad or one that
+cannot take texts. A crisis answer always goes.
+
 Staff alerts (outreach.conversations.alerts) go out by a task after the transaction commits, so a slow email API
 never delays the reply.
 """
@@ -27,6 +31,7 @@ from django.utils import timezone
 from cms.clinic import get_clinic_settings, messaging_name
 from outreach import metrics, tasks
 from outreach.conversations import crisis, keywords
+from outreach.engine import gate
 from outreach.models import Contact, InboundMessage
 
 logger = logging.getLogger(__name__)
@@ -73,9 +78,10 @@ def classify(ctx):
     found_crisis = crisis.is_crisis(ctx.inbound.body)
     action = keywords.action_for(ctx)
     if found_crisis:
-        outcome = keywords.Outcome(
-            kind=Kind.CRISIS, reply=crisis_reply(ctx.clinic), handled=False, urgent=True, alert="oncall"
-        )
+        # Always answered (the gate's rule for a crisis answer): whoever and wherever the sender is, whatever they
+        # opted out of, at any hour.
+        answer = keywords.gated_answer(ctx, crisis_reply(ctx.clinic), gate.Kind.CRISIS_ANSWER)
+        outcome = keywords.Outcome(kind=Kind.CRISIS, reply=answer, handled=False, urgent=True, alert="oncall")
         if action is not None and (action[1].kind == Kind.OPT_OUT or ctx.opt_out_type):
             # "Stop. I want to die": the opt-out is honoured too (and what Twilio did is recorded), and confirmed
             # after the crisis answer.

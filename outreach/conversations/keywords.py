@@ -18,6 +18,7 @@ double opt-in, without editing this module: `register("YES", kind=..., replace=T
 """
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,10 +29,11 @@ from outreach.consent import identity, ledger
 from outreach.consent.preferences import opt_out_everywhere
 from outreach.conversations import opt_out as opt_out_reading
 from outreach.conversations.reading import fold
-from outreach.engine import planner
+from outreach.engine import gate, planner
 from outreach.engine.composer import format_local
 from outreach.models import Channel, ConsentRecord, Consultation, InboundMessage, Purpose
 
+logger = logging.getLogger(__name__)
 Kind = InboundMessage.Kind
 Source = ConsentRecord.Source
 
@@ -318,12 +320,29 @@ def reschedule(ctx):
     )
 
 
+# What each keyword's answer is to the gate: an opt-out's confirmation and HELP may go past an opt-out.
+ANSWER_KINDS = {Kind.OPT_OUT: gate.Kind.OPT_OUT_ANSWER, Kind.HELP: gate.Kind.HELP_ANSWER}
+
+
 def handle(ctx, keyword_text, keyword):
     outcome = keyword.handler(ctx)
     outcome.keyword = keyword_text
     if ctx.opt_out_type in PROVIDER_KINDS:
         outcome.reply = ""  # Twilio answered this keyword itself: never a second answer
+    outcome.reply = gated_answer(ctx, outcome.reply, ANSWER_KINDS.get(keyword.kind, gate.Kind.KEYWORD_ANSWER))
     return outcome
+
+
+def gated_answer(ctx, reply, kind):
+    """The answer if the gate lets it go to the sender (after the handler acted: a START has lifted the opt-out,
+    a STOP has recorded it), else "" (the text still stands in the inbox for staff)."""
+    if not reply:
+        return ""
+    decision = gate.check(kind=kind, channel=Channel.SMS, address=ctx.address, contact=ctx.contact, now=ctx.now)
+    if decision.sends:
+        return reply
+    logger.info("inbound %s: %s not sent: %s", ctx.inbound.pk, kind, decision.reason)
+    return ""
 
 
 __all__ = ["KeywordContext", "Outcome", "action_for", "handle", "lookup", "normalise", "register", "registered"]

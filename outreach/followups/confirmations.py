@@ -4,6 +4,11 @@ Anyone can make the form send these, to any address, so they carry nothing the s
 own words and link only) and the same text whoever holds the address. Texts are also capped for the whole
 deployment per hour (OUTREACH_CONFIRMATION_SMS_PER_HOUR): SMS pumping fraud drives forms like this one to text
 premium numbers by the thousand, and a per-address or per-IP throttle does not stop a botnet of fresh numbers.
+
+The request is the one message allowed to an address whose subscription is pending, and never to one that opted out
+(by keyword, link or provider report, or a suppression of the address): the gate decides (outreach/engine/gate.py,
+kind CONFIRMATION), before the hourly ceiling is spent and again right before the provider call. It is sent at once,
+whatever the hour: the person just asked for it on the form and is waiting for it.
 """
 
 import logging
@@ -13,9 +18,9 @@ from django.template.loader import render_to_string
 
 from cms.clinic import get_clinic_settings, messaging_name
 from config import throttle
+from outreach.engine import gate, outbound
 from outreach.followups.subscriptions import confirmation_url, pending_request
-from outreach.models import Channel, Contact, Suppression
-from outreach.providers import get_provider
+from outreach.models import Channel, Contact
 from outreach.providers.base import OutgoingEmail, OutgoingSMS, SendError
 
 logger = logging.getLogger(__name__)
@@ -26,11 +31,11 @@ def send(contact_id, channel):
     if contact is None or pending_request(contact, channel) is None:
         return False
     address = contact.address_for(channel)
-    if not address or Suppression.is_suppressed(channel, address):
-        logger.info("subscription confirmation for contact %s not sent: no usable %s address", contact_id, channel)
+    decision = gate.check(kind=gate.Kind.CONFIRMATION, channel=channel, address=address, contact=contact)
+    if not decision.sends:
+        logger.info("subscription confirmation for contact %s not sent: %s", contact_id, decision.reason)
         return False
     clinic = get_clinic_settings()
-    provider = get_provider(channel)
     try:
         if channel == Channel.SMS:
             if not throttle.allow("subscription-confirmation-sms", settings.OUTREACH_CONFIRMATION_SMS_PER_HOUR):
@@ -41,26 +46,26 @@ def send(contact_id, channel):
                     settings.OUTREACH_CONFIRMATION_SMS_PER_HOUR,
                 )
                 return False
-            provider.send_sms(
-                OutgoingSMS(
-                    to=address,
-                    body=f"{messaging_name(clinic)}: reply YES to confirm you would like our occasional "
-                    f"patient-education texts. Reply STOP to opt out. {clinic.phone}",
-                    reference=f"confirm-{contact_id}",
-                )
+            outgoing = OutgoingSMS(
+                to=address,
+                body=f"{messaging_name(clinic)}: reply YES to confirm you would like our occasional "
+                f"patient-education texts. Reply STOP to opt out. {clinic.phone}",
+                reference=f"confirm-{contact_id}",
             )
         else:
             context = {"clinic": clinic, "confirm_url": confirmation_url(contact)}
-            provider.send_email(
-                OutgoingEmail(
-                    to=address,
-                    subject=f"Please confirm your subscription to {messaging_name(clinic)}",
-                    text=render_to_string("email/confirm_subscription.txt", context),
-                    html=render_to_string("email/confirm_subscription.html", context),
-                    reference=f"confirm-{contact_id}",
-                    from_name=messaging_name(clinic),
-                )
+            outgoing = OutgoingEmail(
+                to=address,
+                subject=f"Please confirm your subscription to {messaging_name(clinic)}",
+                text=render_to_string("email/confirm_subscription.txt", context),
+                html=render_to_string("email/confirm_subscription.html", context),
+                reference=f"confirm-{contact_id}",
+                from_name=messaging_name(clinic),
             )
+        outbound.send_one_off(gate.Kind.CONFIRMATION, channel, outgoing, contact=contact, pace=True)
+    except outbound.Blocked as blocked:
+        logger.info("subscription confirmation for contact %s stopped: %s", contact_id, blocked.decision.reason)
+        return False
     except SendError as exc:
         logger.warning("subscription confirmation for contact %s failed: %s", contact_id, exc.code)
         return False

@@ -16,12 +16,12 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
-from phonenumbers import region_code_for_number
 
 from cms.clinic import get_clinic_settings
 from cms.models import Topic
 from outreach.consent import identity
 from outreach.consent.ledger import pending_request
+from outreach.engine import gate
 from outreach.models import Channel, ConsentRecord, Contact, Purpose, Subscription
 
 CONFIRM_SALT = "outreach.subscription-confirm"
@@ -42,7 +42,7 @@ class SubscribeForm(forms.Form):
         # Refused up front, with the same words whoever holds the number: the form never texts a country the clinic
         # does not serve (premium-rate numbers abroad are what SMS pumping fraud is after).
         phone = self.cleaned_data.get("phone")
-        if phone and region_code_for_number(phone) not in settings.OUTREACH_SMS_ALLOWED_COUNTRIES:
+        if phone and not gate.sms_country_allowed(phone):
             raise forms.ValidationError(
                 "we can only text numbers in " + ", ".join(settings.OUTREACH_SMS_ALLOWED_COUNTRIES)
             )
