@@ -83,16 +83,27 @@ def admit(channel):
 
 def wait_for_slot(channel):
     """Block until this send may go; returns the seconds waited."""
-    return wait_for_spacing(channel) + wait_for_admission(channel)
+    started = time.monotonic()
+    sleep_until(wait_for_spacing(channel))
+    wait_for_admission(channel)
+    return time.monotonic() - started
 
 
-def wait_for_spacing(channel):
-    """Mechanism 1: sleep until this send's evenly spaced slot. The gate is asked again after it (a STOP may have
-    landed meanwhile), then `wait_for_admission` right before the call."""
-    waited = reserve_slot(channel)
-    if waited:
-        time.sleep(waited)
-    return waited
+def wait_for_spacing(channel, early=0.0):
+    """Mechanism 1: sleep until `early` seconds before this send's evenly spaced slot; returns the slot as a
+    time.monotonic() deadline. The gate is asked again in those last moments (a STOP may have landed during the
+    wait), then `sleep_until` the slot and `wait_for_admission`, so the recheck's own time does not bunch sends."""
+    wait = reserve_slot(channel)
+    deadline = time.monotonic() + wait
+    if wait > early:
+        time.sleep(wait - early)
+    return deadline
+
+
+def sleep_until(deadline):
+    remaining = deadline - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def wait_for_admission(channel):

@@ -2,6 +2,7 @@
 (forecasts), and the worker's re-check after its pacing wait."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection
@@ -318,7 +319,7 @@ def test_a_change_that_lands_during_the_pacing_wait_stops_the_message(what, twil
     plan_due()
     (message_id,) = claim_due()
 
-    def meanwhile(channel):
+    def meanwhile(channel, early=0.0):
         if what == "stop":
             ledger.opt_out(contact, Channel.SMS, ConsentRecord.Source.KEYWORD, wording="STOP")
         elif what == "suppress":
@@ -327,7 +328,7 @@ def test_a_change_that_lands_during_the_pacing_wait_stops_the_message(what, twil
             Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.CANCELLED)
         else:
             type(campaign).objects.filter(pk=campaign.pk).update(active=False)
-        return 0.0
+        return time.monotonic()  # the slot: now
 
     monkeypatch.setattr(pacing, "wait_for_spacing", meanwhile)
     send_message(message_id)
