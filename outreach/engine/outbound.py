@@ -15,9 +15,6 @@ from outreach.models import Channel
 from outreach.providers import get_provider
 
 logger = logging.getLogger(__name__)
-# The gate's last check runs this long before the send's pacing slot, so its own time (a few queries) does not
-# delay the slot and bunch sends; a STOP that lands in this last quarter second is the only one not seen.
-RECHECK_LEAD_SECONDS = 0.25
 
 
 class Superseded(Exception):
@@ -41,13 +38,12 @@ def send(channel, outgoing, *, recheck, pace=False, provider=None, before_call=N
         provider = get_provider(channel)
         provider.warm()
     if pace:
-        # Holding no lock, so what the carrier sees is evenly spaced; woken a moment early to ask the gate again.
-        slot = pacing.wait_for_spacing(channel, early=RECHECK_LEAD_SECONDS)
+        # Holding no lock, so what the carrier sees is evenly spaced.
+        pacing.wait_for_spacing(channel)
     decision = recheck()
     if not decision.sends:
         raise Blocked(decision)
     if pace:
-        pacing.sleep_until(slot)
         pacing.wait_for_admission(channel)  # the hard cap, right before the request (its wait is under a second)
     if before_call is not None and not before_call():
         raise Superseded()

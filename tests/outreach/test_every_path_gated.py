@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from outreach.consent import ledger
-from outreach.models import Channel, ConsentRecord, Contact, InboundMessage, Purpose, Suppression
+from outreach.models import Channel, ConsentRecord, Contact, InboundMessage, Purpose, Subscription, Suppression
 from tests.cms.factories import make_article, make_site_tree, make_topic
 from tests.outreach.admin.conftest import make_user
 from tests.outreach.admin.test_campaign_admin import editor_step_fields
@@ -73,7 +73,7 @@ def expect(state, messages, *, count=1):
         assert messages == [], state
 
 
-# -- The outbox: reminders and follow-ups (digests go through the same worker and decision) ------------------------
+# -- The outbox: reminders, follow-ups and digests -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("state", sms_states())
@@ -114,6 +114,30 @@ def test_article_follow_ups(state, twilio_settings, postmark_settings):
     plan_and_send()
     expect(state, twilio_settings.messages)
     expect("clean" if state in ("abroad", "unreachable") else state, postmark_settings.messages)
+
+
+@pytest.mark.parametrize("state", sms_states())
+def test_topic_digests(state, twilio_settings, django_capture_on_commit_callbacks):
+    _, index = make_site_tree()
+    topic = make_topic("ptsd")
+    make_campaign(
+        name="Topic digest",
+        purpose=Purpose.EDUCATION,
+        steps=[
+            {
+                "trigger": "new_article",
+                "offset": datetime.timedelta(0),
+                "sms_body": FOLLOW_UP_SMS,
+                "max_lateness": datetime.timedelta(days=2),
+            }
+        ],
+    )
+    contact = recipient(state, education=True)
+    Subscription.objects.create(contact=contact, topic=topic, confirmed_at=timezone.now() - datetime.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(index, topics=[topic])
+    plan_and_send()
+    expect(state, twilio_settings.messages)
 
 
 # -- The subscribe form's confirmation request ---------------------------------------------------------------------
