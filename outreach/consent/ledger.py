@@ -74,9 +74,10 @@ def pending_request(contact, channel):
     return request
 
 
-def opted_out_of(contact, channel):
-    """True when the patient's own "no" (any purpose) holds on this channel: what one-off messages respect."""
-    return any(patient_opted_out(latest(contact, channel, purpose)) for purpose in Purpose.values)
+def opted_out_of(contact, channel, purposes=None):
+    """True when the patient's own "no" holds on this channel for any of `purposes` (default: any purpose): what
+    one-off messages respect."""
+    return any(patient_opted_out(latest(contact, channel, purpose)) for purpose in purposes or Purpose.values)
 
 
 def patient_opted_out(record):

@@ -56,6 +56,7 @@ from outreach.models import (
     Contact,
     MessageStatus,
     OutboundMessage,
+    Purpose,
     Suppression,
 )
 from outreach.models.suppressions import address_digests
@@ -82,6 +83,10 @@ class Kind(StrEnum):
 OUTBOX_KINDS = frozenset({Kind.REMINDER, Kind.FOLLOW_UP, Kind.DIGEST})
 # Answers allowed past an opt-out: its own confirmation, and HELP.
 PAST_OPT_OUT = frozenset({Kind.OPT_OUT_ANSWER, Kind.HELP_ANSWER})
+# A keyword answer is about the patient's care (their visit, their texts): a patient who took back only education
+# texts still gets it, and START's answer goes once care is restored. Other one-off messages respect a "no" for any
+# purpose.
+ANSWER_PURPOSES = {Kind.KEYWORD_ANSWER: (Purpose.CARE,)}
 KIND_FOR_TRIGGER = {Trigger.BEFORE_START: Kind.REMINDER, Trigger.AFTER_COMPLETED: Kind.FOLLOW_UP}
 
 SEND, DEFER, SKIP, EXPIRE, CANCEL = "send", "defer", "skip", "expire", "cancel"
@@ -435,7 +440,7 @@ def check(*, kind, channel, address, contact=None, purpose=None, now=None):
         reachable=contact.sms_reachable if contact is not None else True,
         country_allowed=sms_country_allowed(address) if channel == Channel.SMS and address else True,
         suppression=_suppression_reason(channel, address) if kind != Kind.CRISIS_ANSWER else "",
-        opted_out=contact is not None and ledger.opted_out_of(contact, channel),
+        opted_out=contact is not None and ledger.opted_out_of(contact, channel, ANSWER_PURPOSES.get(kind)),
         consent=ledger.has_consent(contact, channel, purpose) if contact is not None and purpose else None,
         pending_request=kind == Kind.CONFIRMATION
         and contact is not None
