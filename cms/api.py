@@ -41,6 +41,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet as WagtailDocumen
 from wagtail.images import get_image_model
 from wagtail.images.api.v2.serializers import ImageDownloadUrlField, ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIViewSet
+from wagtail.models import Locale
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
 from cms.frontend import absolute_media_url, frontend_url, site_root_paths
@@ -238,6 +239,8 @@ class PagePreviewAPIViewSet(PagesAPIViewSet):
         page = model.get_page_from_preview_token(token)
         if page is None:
             raise Http404("no preview for this token")
+        if page.locale_id is None:
+            page.locale = Locale.get_default()  # a page not created yet: Wagtail gives it its parent's on creation
         self._preview_page = page
         return page
 

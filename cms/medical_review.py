@@ -8,8 +8,13 @@ the Person linked to the approving account (Person.user); an approver without on
 account's name, which an administrator can complete (credentials, photo) in People. A publish that bypassed review
 keeps the last approval's values: that is when the page was last reviewed. A page never approved in the workflow
 (seeded or imported content) keeps what it has.
+
+Translations: a page in a language other than the default never goes live without an approval of its own (the
+English original's does not count), whoever publishes it and however (`guard_translation_going_live`); its reviewer
+and date come from that approval, and a copy made for translation starts with neither (``exclude_fields_in_copy``).
 """
 
+from django.core.exceptions import PermissionDenied
 from wagtail.models import TaskState, WorkflowState
 
 from cms.clinic import get_clinic_settings
@@ -74,3 +79,46 @@ def record_review_on_publish(sender, instance, revision=None, **kwargs):
         if content != revision.content:
             revision.content = content
             revision.save(update_fields=["content"])
+
+
+class UnreviewedTranslationError(PermissionDenied):
+    """A page in a language other than the default tried to go live without its own medical-review approval."""
+
+
+def approval_covers(page, revision):
+    """True when an approval of ``page`` in the workflow covers ``revision``: it was the revision submitted, or one
+    saved while that review was open (the reviewer approved what they saw), up to the moment of approval."""
+    if revision is None:
+        return False
+    return TaskState.objects.filter(
+        workflow_state__in=WorkflowState.objects.for_instance(page),
+        status=TaskState.STATUS_APPROVED,
+        revision__created_at__lte=revision.created_at,
+        finished_at__gte=revision.created_at,
+    ).exists()
+
+
+def guard_translation_going_live(page, update_fields=None):
+    """Called by every page save (BasePage.save): a page in another language than the default goes live, or changes
+    its live revision, only with an approval of its own (``approval_covers``). Every way of publishing (the editor's
+    Publish, workflow approval, scheduled publishing, bulk publish, code) ends in that save, so none goes around it;
+    the source page's approval never counts for its translation.
+    """
+    from wagtail.models import Locale, Page
+
+    if not page.live:
+        return
+    if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(update_fields):
+        return
+    default = Locale.get_default()
+    if page.locale_id in (None, default.pk):
+        return
+    if page.pk is not None:
+        before = Page.objects.filter(pk=page.pk).values_list("live", "live_revision_id").first()
+        if before == (True, page.live_revision_id):
+            return  # already live with this revision: a save that publishes nothing new
+    if not approval_covers(page, page.live_revision):
+        raise UnreviewedTranslationError(
+            f'"{page.title}" ({page.locale.get_display_name()}) needs its own approval in the Medical review '
+            "workflow before it is published: submit it for review."
+        )

@@ -1,11 +1,12 @@
 from cms.models.pages import ArticleIndexPage, ArticlePage, HomePage, InfoPage, RelatedArticle, ServicePage
-from cms.models.settings import ClinicSettings
+from cms.models.settings import ClinicSettings, ClinicTranslation
 from cms.models.snippets import Person, Topic
 
 __all__ = [
     "ArticleIndexPage",
     "ArticlePage",
     "ClinicSettings",
+    "ClinicTranslation",
     "HomePage",
     "InfoPage",
     "Person",

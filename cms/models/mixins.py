@@ -82,6 +82,9 @@ class MedicalReviewMixin(models.Model):
         help_text="When it was last approved in the Medical review workflow (set by the approval).",
     )
 
+    # A copy (a translation, a duplicate) has not been reviewed: it gets its own reviewer and date from its approval.
+    exclude_fields_in_copy = ["medical_reviewer", "last_reviewed"]
+
     # Reviewer and date come from the workflow's approval (cms/medical_review.py), so they are shown, not edited.
     review_panels = [
         MultiFieldPanel(
@@ -125,3 +128,10 @@ class BasePage(FrontendPageMixin, DemoContentMixin, SEOMixin, Page):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        from cms.medical_review import guard_translation_going_live
+
+        # Translations go live only with their own medical review (cms/medical_review.py).
+        guard_translation_going_live(self, kwargs.get("update_fields"))
+        return super().save(*args, **kwargs)

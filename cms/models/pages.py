@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from cms.models.mixins import BasePage, MedicalReviewMixin, ReadingTimeMixin
+from cms.models.snippets import in_default_locale
 from cms.serializers import ImageField, PageLinksField, PersonField, SEOField, TopicsField
 
 
@@ -35,7 +36,7 @@ COMMON_API_FIELDS = [
 class HomePage(BasePage):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ArticleIndexPage", "cms.ServicePage", "cms.InfoPage"]
-    max_count = 1
+    # One home per language: the default one is the Site's root page, the others are its translations.
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     hero_image = hero_image_field()
@@ -52,7 +53,7 @@ class HomePage(BasePage):
 class ArticleIndexPage(BasePage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ArticlePage"]
-    max_count = 1
+    max_count_per_parent = 1
 
     intro = models.TextField(blank=True)
     hero_image = hero_image_field()
@@ -71,7 +72,9 @@ class ArticlePage(ReadingTimeMixin, MedicalReviewMixin, BasePage):
     summary = models.TextField(max_length=400, help_text="One or two sentences for listings and search results.")
     hero_image = hero_image_field()
     body = StreamField(BodyStreamBlock())
-    topics = ParentalManyToManyField("cms.Topic", blank=True, related_name="articles")
+    topics = ParentalManyToManyField(
+        "cms.Topic", blank=True, related_name="articles", limit_choices_to=in_default_locale
+    )
 
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
@@ -126,7 +129,9 @@ class ServicePage(BasePage):
     conditions = models.CharField(max_length=200, blank=True, help_text='What it treats, e.g. "Chronic pain".')
     hero_image = hero_image_field()
     body = StreamField(BodyStreamBlock(), help_text="Include FAQ items for the questions patients ask.")
-    topics = ParentalManyToManyField("cms.Topic", blank=True, related_name="services")
+    topics = ParentalManyToManyField(
+        "cms.Topic", blank=True, related_name="services", limit_choices_to=in_default_locale
+    )
 
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),

@@ -9,8 +9,10 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
@@ -51,7 +53,7 @@ class ClinicSettingsForm(WagtailAdminModelForm):
 
 
 @register_setting(icon="site")
-class ClinicSettings(BaseGenericSetting):
+class ClinicSettings(ClusterableModel, BaseGenericSetting):
     base_form_class = ClinicSettingsForm
 
     clinic_name = models.CharField(max_length=120, blank=True)
@@ -92,6 +94,7 @@ class ClinicSettings(BaseGenericSetting):
         FieldPanel("booking_url"),
         FieldPanel("medical_disclaimer"),
         FieldPanel("privacy_page"),
+        InlinePanel("translations", label="In other languages", heading="In other languages"),
     ]
 
     class Meta:
@@ -101,21 +104,56 @@ class ClinicSettings(BaseGenericSetting):
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def api_representation(self):
+    def translation_for(self, language_code):
+        """The clinic's texts in a language (a ClinicTranslation), or None: the default language's are above."""
+        from cms.translations import locale_for
+
+        locale = locale_for(language_code)
+        if locale is None:
+            return None
+        return next((t for t in self.translations.all() if t.locale_id == locale.pk), None)
+
+    def localized(self, field, language_code=None):
+        """``field`` (medical_disclaimer, booking_url) in a language, falling back to the default language's."""
+        translation = self.translation_for(language_code) if language_code else None
+        return (getattr(translation, field, "") if translation else "") or getattr(self, field)
+
+    def api_representation(self, language_code=None):
         return {
             "clinic_name": self.clinic_name,
             "phone": self.phone,
             "postal_address": self.postal_address,
             "time_zone": self.time_zone,
-            "booking_url": self.booking_url,
-            "medical_disclaimer": self.medical_disclaimer,
-            "privacy_notice": self.privacy_notice_link(),
+            "booking_url": self.localized("booking_url", language_code),
+            "medical_disclaimer": self.localized("medical_disclaimer", language_code),
+            "privacy_notice": self.privacy_notice_link(language_code),
         }
 
-    def privacy_notice_link(self):
-        """``{id, title, url, type}`` of the privacy notice while it is public, else None."""
+    def privacy_notice_link(self, language_code=None):
+        """``{id, title, url, type}`` of the privacy notice (its public translation in ``language_code`` when there
+        is one) while it is public, else None."""
         from cms.serializers import page_link
+        from cms.translations import live_translation
         from cms.visibility import public_pages
 
         page = public_pages().filter(pk=self.privacy_page_id).first() if self.privacy_page_id else None
+        if page is not None and language_code:
+            page = live_translation(page, language_code)
         return page_link(page, {}) if page else None
+
+
+class ClinicTranslation(models.Model):
+    """The clinic's patient-facing texts in another language (Settings > Clinic, "In other languages")."""
+
+    settings = ParentalKey(ClinicSettings, on_delete=models.CASCADE, related_name="translations")
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", on_delete=models.CASCADE, related_name="+", verbose_name="language"
+    )
+    medical_disclaimer = models.TextField(blank=True, help_text="Empty: the default language's.")
+    booking_url = models.URLField(blank=True, help_text="A booking page in this language. Empty: the default one.")
+
+    panels = [FieldPanel("locale"), FieldPanel("medical_disclaimer"), FieldPanel("booking_url")]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["settings", "locale"], name="cms_clinic_translation_once")]
+        verbose_name = "clinic texts in another language"

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.forms",
     "wagtail.embeds",
     "wagtail.sites",
@@ -115,6 +117,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# Content languages (README "Languages"): English, the default, at unprefixed paths; Spanish under /es/. Each
+# translation is its own page in its locale (Wagtail i18n), made in the admin with wagtail.contrib.simple_translation
+# and published only through its own medical review (cms/medical_review.py).
+# https://docs.wagtail.org/en/stable/advanced_topics/i18n.html
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "UTC"  # storage and logs; patients' own zones are per contact, the clinic's is a site setting
 USE_I18N = True
 USE_TZ = True
@@ -258,7 +265,7 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt"]
 # Documents are served only through Wagtail's document view (/documents/<id>/<file>), which applies collection
 # privacy; never from MEDIA_URL (the dev server does not serve /media/documents/, and production's proxy must not:
