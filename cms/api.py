@@ -28,6 +28,7 @@ from wagtail.api.v2.filters import (
     FieldsFilter,
     OrderingFilter,
     SearchFilter,
+    TranslationOfFilter,
 )
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import PageParentField, PageSerializer, get_serializer_class
@@ -44,16 +45,35 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet as WagtailImagesAPIView
 from wagtail.models import Locale
 from wagtail_headless_preview.models import HeadlessPreviewMixin
 
-from cms.frontend import absolute_media_url, frontend_url, site_root_paths
+from cms.frontend import absolute_media_url, frontend_url, site_root_paths, split_language
 from cms.images import RENDITION_SPECS, images_with_renditions
 from cms.models import ArticlePage, ClinicSettings, ServicePage, Topic
-from cms.serializers import FrontendPathField, FrontendUrlField, ImageAltField, ImageRenditionsField, page_link
+from cms.serializers import (
+    FrontendPathField,
+    FrontendUrlField,
+    ImageAltField,
+    ImageRenditionsField,
+    TranslationsField,
+    page_link,
+)
 from cms.visibility import public_documents, public_pages_in_site
 
 
 def request_site(request):
     """The Site a request is for: ``?site=hostname[:port]`` or the Host header, as in Wagtail's API."""
     return SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+
+
+def requested_locale(request, parameter="locale"):
+    """The Locale named by ``?locale=``, None when absent; a clear 400 for a language the site does not have."""
+    code = request.GET.get(parameter)
+    if code is None:
+        return None
+    locale = Locale.objects.filter(language_code=code).first()
+    if locale is None:
+        known = ", ".join(Locale.objects.order_by("language_code").values_list("language_code", flat=True))
+        raise BadRequestError(f"{parameter}: no content in language {code[:20]!r} (languages: {known})")
+    return locale
 
 
 def public_pages_for(request, queryset=None):
@@ -64,6 +84,14 @@ def public_pages_for(request, queryset=None):
     return public_pages_in_site(site, queryset)
 
 
+class TopicLocaleField(serializers.Field):
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, topic):
+        return topic.locale.language_code
+
+
 class TopicPagesField(serializers.Field):
     """A topic's public articles and services, newest first."""
 
@@ -72,10 +100,12 @@ class TopicPagesField(serializers.Field):
 
     def to_representation(self, topic):
         base = self.context["base_queryset"]
+        # Pages are tagged with the default language's topic; a translated topic lists the pages in its language.
+        tag = Topic.objects.canonical().filter(translation_key=topic.translation_key).first() or topic
         pages = []
         for model in (ArticlePage, ServicePage):
             pages.extend(
-                model.objects.filter(topics=topic, pk__in=base.values("pk")).only(
+                model.objects.filter(topics=tag, locale_id=topic.locale_id, pk__in=base.values("pk")).only(
                     "id", "title", "url_path", "first_published_at"
                 )
             )
@@ -98,6 +128,7 @@ class CmsPageSerializer(PageSerializer):
     html_url = FrontendUrlField(read_only=True)
     html_path = FrontendPathField(read_only=True)
     parent = CmsPageParentField(read_only=True)
+    translations = TranslationsField(read_only=True)
 
 
 class AbsoluteImageDownloadUrlField(ImageDownloadUrlField):
@@ -134,6 +165,14 @@ class TopicFilter:
         return queryset.filter(tagged)
 
 
+class LocaleFilter:
+    """``?locale=es``: pages in that language (Wagtail's filter answers an unknown code with a 404; this names it)."""
+
+    def filter_queryset(self, request, queryset, view):
+        locale = requested_locale(request)
+        return queryset if locale is None else queryset.filter(locale=locale)
+
+
 def optimise_page_queryset(queryset):
     """Prefetch what the API fields of the queryset's page type read (a constant number of queries)."""
     model = queryset.model
@@ -168,11 +207,14 @@ class PagesAPIViewSet(HTMLRichTextMixin, WagtailPagesAPIViewSet):
         AncestorOfFilter,
         DescendantOfFilter,
         TopicFilter,
+        TranslationOfFilter,
+        LocaleFilter,
         OrderingFilter,
         SearchFilter,  # last: search results cannot be filtered further
     ]
     known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters.union(["topic"])
-    meta_fields = WagtailPagesAPIViewSet.meta_fields + ["html_path"]
+    # translations: detail responses only (one query per page); ?fields=translations adds them to a listing.
+    meta_fields = WagtailPagesAPIViewSet.meta_fields + ["html_path", "translations"]
     listing_default_fields = WagtailPagesAPIViewSet.listing_default_fields + ["html_path"]
     # Bodies are for detail responses: a list of 50 bodies would be both slow and one query per page.
     detail_only_fields = WagtailPagesAPIViewSet.detail_only_fields + ["body"]
@@ -183,6 +225,22 @@ class PagesAPIViewSet(HTMLRichTextMixin, WagtailPagesAPIViewSet):
 
     def get_base_queryset(self):
         return public_pages_for(self.request)
+
+    def find_object(self, queryset, request):
+        """``find/?html_path=``: a path under another language's prefix (``/es/...``) is routed from that language's
+        home page (the site root's translation); any other path from the site's root page, as before."""
+        site = request_site(request) if "html_path" in request.GET else None
+        if site is None:
+            return super().find_object(queryset, request)
+        language, path = split_language(request.GET["html_path"])
+        root = site.root_page.get_translations(inclusive=True).filter(locale__language_code=language).first()
+        if root is None:
+            return None
+        try:
+            page, _, _ = root.specific.route(request, [part for part in path.split("/") if part])
+        except Http404:
+            return None
+        return page if queryset.filter(id=page.id).exists() else None
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -320,14 +378,23 @@ class TopicsAPIViewSet(HTMLRichTextMixin, BaseAPIViewSet):
         "name",
         "slug",
         "description",
+        APIField("locale", serializer=TopicLocaleField(read_only=True)),
         APIField("pages", serializer=TopicPagesField(read_only=True)),
     ]
-    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["name", "slug", "description"]
+    listing_default_fields = BaseAPIViewSet.listing_default_fields + ["name", "slug", "description", "locale"]
     detail_only_fields = ["pages"]
-    find_query_parameters = BaseAPIViewSet.find_query_parameters.union(["slug"])
+    known_query_parameters = BaseAPIViewSet.known_query_parameters.union(["locale"])
+    find_query_parameters = BaseAPIViewSet.find_query_parameters.union(["slug", "locale"])
 
     def get_queryset(self):
-        return Topic.objects.order_by("name")
+        # One language at a time (?locale=, default: the default language), so each slug appears once. A topic not
+        # translated yet is listed in the default language's words.
+        locale = requested_locale(self.request) or Locale.get_default()
+        translated = Topic.objects.filter(locale=locale)
+        untranslated = Topic.objects.canonical().exclude(translation_key__in=translated.values("translation_key"))
+        return Topic.objects.filter(Q(pk__in=translated.values("pk")) | Q(pk__in=untranslated.values("pk"))).order_by(
+            "name"
+        )
 
     def find_object(self, queryset, request):
         if "slug" in request.GET:
@@ -354,7 +421,8 @@ class ClinicAPIViewSet(HTMLRichTextMixin, BaseAPIViewSet):
         return [path("", cls.as_view({"get": "clinic_view"}), name="listing")]
 
     def clinic_view(self, request):
-        return Response(ClinicSettings.load().api_representation())
+        locale = requested_locale(request)
+        return Response(ClinicSettings.load().api_representation(locale.language_code if locale else None))
 
 
 api_router = WagtailAPIRouter("wagtailapi")

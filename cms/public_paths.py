@@ -21,6 +21,7 @@ from django.core.cache import cache
 
 from cms.api import read_api
 from cms.caching import content_version, seconds_until_next_expiry
+from cms.frontend import default_language
 from cms.models import Topic
 
 PREVIEW_PATHS = ("/preview", "/preview/")
@@ -47,8 +48,9 @@ class Head:
     structured_data: dict | None = None
     og_type: str = "website"
     noindex: bool = False
-    # Other-language versions of the page (hreflang), made in one place: the Spanish issue fills it.
+    # Other-language versions of the page (hreflang): [{"hreflang": "es", "href": url}, ..., x-default last].
     alternates: list = field(default_factory=list)
+    language: str = field(default_factory=default_language)  # the page's, for <html lang>
 
     @property
     def full_title(self):
@@ -114,10 +116,23 @@ def origin(url):
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def hreflang_alternates(translations):
+    """A page's language versions (the API's meta.translations) as hreflang links, x-default for the default one."""
+    if len(translations) < 2:
+        return []
+    links = [{"hreflang": t["locale"], "href": t["url"]} for t in translations if t.get("url")]
+    default = next((t["url"] for t in translations if t["locale"] == default_language() and t.get("url")), None)
+    if default:
+        links.append({"hreflang": "x-default", "href": default})
+    return links
+
+
 def page_head(request, page, site_name):
     seo = page.get("seo") or {}
     page_type = page["meta"]["type"]
     head = Head(
+        language=page["meta"].get("locale") or default_language(),
+        alternates=hreflang_alternates(page["meta"].get("translations") or []),
         title=seo.get("title") or page["title"],
         site_name=site_name,
         description=seo.get("description") or "",
@@ -128,7 +143,11 @@ def page_head(request, page, site_name):
     )
     if page_type == "cms.ArticleIndexPage":
         # As views/article-index.js: a topic names the list; a search result is not a page to index.
-        topic = Topic.objects.filter(slug=request.GET.get("topic", "")).values_list("name", flat=True).first()
+        topics = Topic.objects.filter(slug=request.GET.get("topic", ""))
+        topic = (
+            topics.filter(locale__language_code=head.language).values_list("name", flat=True).first()
+            or topics.canonical().values_list("name", flat=True).first()
+        )
         if topic:
             head.title = f"{topic}: {head.title}"
         head.noindex = bool(request.GET.get("q", "").strip())

@@ -4,6 +4,7 @@ from rest_framework.fields import Field
 
 from cms.frontend import frontend_path, frontend_url, site_root_paths
 from cms.images import image_api_representation
+from cms.models.snippets import in_default_locale
 from cms.seo import page_seo
 
 
@@ -79,9 +80,62 @@ class SEOField(Field):
         return page_seo(page, root_paths(self.context))
 
 
+def topic_translations(context):
+    """{(translation_key, locale id): topic} of every topic not in the default language (one query per response)."""
+    if "cms_topic_translations" not in context:
+        from cms.models import Topic
+
+        context["cms_topic_translations"] = {
+            (topic.translation_key, topic.locale_id): topic for topic in Topic.objects.exclude(in_default_locale())
+        }
+    return context["cms_topic_translations"]
+
+
 class TopicsField(Field):
-    def to_representation(self, topics):
-        return [{"id": t.pk, "name": t.name, "slug": t.slug} for t in topics.all()]
+    """A page's topics, named in the page's language when the topic is translated (pages are tagged with the default
+    language's topics; the slug is the same in every language)."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        translations = topic_translations(self.context)
+        shown = []
+        for topic in page.topics.all():
+            topic = translations.get((topic.translation_key, page.locale_id), topic)
+            shown.append({"id": topic.pk, "name": topic.name, "slug": topic.slug})
+        return shown
+
+
+class TranslationsField(Field):
+    """``meta.translations``: every public language version of the page, this one included, as
+    ``{locale, id, title, url, html_path}``: what a language switch links to and what hreflang alternates name."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return page_translations(page, self.context)
+
+
+def page_translations(page, context):
+    if page.pk is None:
+        return []  # a preview of a page not created yet
+    visible = public_page_ids(context)
+    translations = list(
+        page.get_translations(inclusive=True).select_related("locale").order_by("locale__language_code")
+    )
+    return [
+        {
+            "locale": t.locale.language_code,
+            "id": t.pk,
+            "title": t.title,
+            "url": frontend_url(t, root_paths(context)),
+            "html_path": frontend_path(t, root_paths(context)),
+        }
+        for t in translations
+        if t.pk in visible and frontend_path(t, root_paths(context)) is not None
+    ]
 
 
 class PersonField(Field):

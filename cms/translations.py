@@ -31,3 +31,19 @@ def live_translation(page, language_code):
         return page
     translation = public_pages().filter(translation_key=page.translation_key, locale=locale).first()
     return translation.specific if translation is not None else page
+
+
+def translate_page(page, language_code):
+    """A draft copy of ``page`` in ``language_code`` to translate (what the admin's "Translate" makes), or the
+    translation already there. Parents not translated yet are copied too, as drafts. The copy is never live: it goes
+    through medical review like any page (cms/medical_review.py)."""
+    locale = locale_for(language_code)
+    if locale is None:
+        raise ValueError(f"no content language {language_code!r}")
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return existing.specific
+    parent = page.get_parent()
+    if not parent.is_root():
+        translate_page(parent, language_code)  # a draft, not the live alias Wagtail's copy_parents would make
+    return page.specific.copy_for_translation(locale).specific

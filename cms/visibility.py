@@ -29,9 +29,13 @@ def public_pages(queryset=None, now=None):
 
 
 def public_pages_in_site(site, queryset=None, now=None):
+    """Public pages under the site's root page or any of its translations (each language's tree)."""
     if site is None:
         return Page.objects.none()
-    return public_pages(queryset, now).descendant_of(site.root_page, inclusive=True)
+    in_site = Q()
+    for path in site.root_page.get_translations(inclusive=True).values_list("path", flat=True):
+        in_site |= Q(path__startswith=path)
+    return public_pages(queryset, now).filter(in_site)
 
 
 def restricted_collections():

@@ -1,4 +1,5 @@
 from wagtail import hooks
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -13,6 +14,16 @@ def register_headless_rich_text_handlers(features):
     features.register_link_type(FrontendPageLinkHandler)
     features.register_link_type(AbsoluteDocumentLinkHandler)
     features.register_embed_type(RenditionImageEmbedHandler)
+
+
+@hooks.register("construct_page_action_menu")
+def translations_publish_through_review(menu_items, request, context):
+    """No Publish button on a page in another language than the default: it goes live only by its own approval in
+    the Medical review workflow (cms/medical_review.py refuses any other publish), so editors and reviewers alike
+    submit it for review."""
+    page = context.get("page")
+    if page is not None and page.locale_id and page.locale_id != Locale.get_default().pk:
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
 class TopicViewSet(SnippetViewSet):

@@ -44,6 +44,7 @@ API_BASE_META = '<meta name="api-base" content="">'
 SITE_BASE_META = '<meta name="site-base" content="">'
 # What the server replaces with the path's own head; a static host serving the file unchanged keeps the generic one.
 HEAD_START, HEAD_END = "<!--head-->", "<!--/head-->"
+HTML_LANG = '<html lang="en">'  # the page's language replaces it (the JavaScript keeps it current)
 # Paths the editor's Preview panel loads in an iframe of the admin; every other page refuses to be framed.
 PREVIEW_PATH = "/preview"
 HTML = "text/html; charset=utf-8"
@@ -105,6 +106,7 @@ def shell_html(head=None):
         SITE_BASE_META, f'<meta name="site-base" content="{escape(site_base)}">'
     )
     if head is not None:
+        html = html.replace(HTML_LANG, f'<html lang="{escape(head.language)}">', 1)
         before, rest = html.split(HEAD_START, 1)
         html = before + head_html(head).strip() + rest.split(HEAD_END, 1)[1]
     return html

@@ -6,6 +6,7 @@ the editorial groups may make translations.
   unique per language instead of overall (a translation keeps its source's slug).
 - Pages are tagged with topics of the default language (``limit_choices_to``).
 - ClinicTranslation: the disclaimer and booking URL in another language.
+- A Locale for each content language (English exists; Spanish is added).
 - "Can submit translations" (wagtail.contrib.simple_translation) for Marketing editors, Clinical reviewers and Clinic
   administrators. A translation is a draft page that goes through the Medical review workflow like any other;
   Clinic administrators also manage the languages (Settings > Locales).
@@ -22,6 +23,15 @@ import cms.models.snippets
 
 TRANSLATORS = ["Marketing editors", "Clinical reviewers", "Clinic administrators"]
 LOCALE_MANAGERS = ["Clinic administrators"]
+
+
+def add_locales(apps, schema_editor):
+    """A Locale for each content language (WAGTAIL_CONTENT_LANGUAGES); the default one exists already."""
+    from django.conf import settings
+
+    Locale = apps.get_model("wagtailcore.Locale")
+    for code, _name in getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", []):
+        Locale.objects.get_or_create(language_code=code)
 
 
 def grant(apps, schema_editor):
@@ -158,5 +168,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(add_locales, migrations.RunPython.noop),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -52,7 +52,7 @@ class SubscribeForm(forms.Form):
         slugs = self.cleaned_data["topics"]
         if not isinstance(slugs, list) or not slugs or not all(isinstance(slug, str) for slug in slugs):
             raise forms.ValidationError("must be a non-empty list of topic slugs")
-        topics = list(Topic.objects.filter(slug__in=slugs))
+        topics = list(Topic.objects.canonical().filter(slug__in=slugs))
         unknown = sorted(set(slugs) - {topic.slug for topic in topics})
         if unknown:
             raise forms.ValidationError("unknown topic(s): " + ", ".join(unknown[:10]))

@@ -53,7 +53,7 @@ class TopicsField(forms.Field):
             raise forms.ValidationError("must be a list of topic slugs")
         if not all(SLUG.fullmatch(slug) for slug in slugs):
             raise forms.ValidationError("topic slugs are letters, digits, '-' and '_' (see /api/v2/topics/)")
-        topics = list(Topic.objects.filter(slug__in=slugs))
+        topics = list(Topic.objects.canonical().filter(slug__in=slugs))
         unknown = sorted(set(slugs) - {topic.slug for topic in topics})
         if unknown:
             raise forms.ValidationError(f"{len(unknown)} unknown topic slug(s); see /api/v2/topics/")
