@@ -389,12 +389,13 @@ class TopicsAPIViewSet(HTMLRichTextMixin, BaseAPIViewSet):
     def get_queryset(self):
         # One language at a time (?locale=, default: the default language), so each slug appears once. A topic not
         # translated yet is listed in the default language's words.
+        if self.action not in ("listing_view", "find_view"):
+            return Topic.objects.select_related("locale").order_by("name")  # a detail: any language's topic by id
         locale = requested_locale(self.request) or Locale.get_default()
         translated = Topic.objects.filter(locale=locale)
         untranslated = Topic.objects.canonical().exclude(translation_key__in=translated.values("translation_key"))
-        return Topic.objects.filter(Q(pk__in=translated.values("pk")) | Q(pk__in=untranslated.values("pk"))).order_by(
-            "name"
-        )
+        either = Q(pk__in=translated.values("pk")) | Q(pk__in=untranslated.values("pk"))
+        return Topic.objects.filter(either).select_related("locale").order_by("name")
 
     def find_object(self, queryset, request):
         if "slug" in request.GET:

@@ -111,7 +111,12 @@ PAGE_META = {
     "first_published_at": nullable(DATETIME),
     "alias_of": nullable(ref("PageRef")),
     "parent": nullable(ref("PageRef")),
-    "locale": STRING,
+    "locale": {"type": "string", "description": "The page's language code, e.g. en or es."},
+    "translations": {
+        "type": "array",
+        "items": ref("Translation"),
+        "description": "Every public language version of the page, this one included (detail responses).",
+    },
 }
 PAGE_FIELDS = {
     "id": INTEGER,
@@ -161,6 +166,7 @@ TOPIC_FIELDS = {
     "name": STRING,
     "slug": STRING,
     "description": STRING,
+    "locale": {"type": "string", "description": "The language of name and description, e.g. en or es."},
     "pages": {"type": "array", "items": ref("PageLink")},
 }
 IMAGE_FIELDS = {
@@ -218,6 +224,10 @@ SCHEMAS = {
         }
     ),
     "TopicRef": obj({"id": INTEGER, "name": STRING, "slug": STRING}),
+    "Translation": obj(
+        {"locale": STRING, "id": INTEGER, "title": STRING, "url": URL, "html_path": STRING},
+        description="A language version of a page: where a language switch goes, what hreflang names.",
+    ),
     "Person": obj(
         {
             "id": INTEGER,
@@ -397,6 +407,8 @@ PREVIEW_PARAMETERS = [
     param("token", "Signed, expiring token from the preview URL.", required=True),
     FIELDS,
 ]
+LOCALE = param("locale", "Language code (en, es): only content in that language. An unknown one is a 400.")
+TOPIC_LOCALE = param("locale", "Language code (en, es): topics named in that language. An unknown one is a 400.")
 PREVIEW_RESPONSES = {
     "200": json_response("The draft (never cached: private, no-store)", ref("PagePreview")),
     "403": error("Invalid or expired token"),
@@ -409,6 +421,8 @@ OPERATIONS = [
         [
             param("type", "Page type, e.g. cms.ArticlePage; adds that type's listing fields and filters."),
             param("topic", "Topic slug(s), comma-separated: pages tagged with any of them."),
+            LOCALE,
+            param("translation_of", "Page id: the other language versions of that page.", INTEGER),
             param("search", "Full-text search."),
             param("order", "e.g. -first_published_at, -last_reviewed (with type=cms.ArticlePage), title, random."),
             param("child_of", "Page id or 'root'."),
@@ -455,10 +469,28 @@ OPERATIONS = [
         {"302": FOUND},
         "redirects",
     ),
-    ("/api/v2/topics/", "List topics", PAGINATION, {"200": ok(ref("TopicList"))}, "topics"),
+    (
+        "/api/v2/topics/",
+        "List topics in one language (default: the default language; untranslated topics in its words)",
+        [TOPIC_LOCALE, *PAGINATION],
+        {"200": ok(ref("TopicList"))},
+        "topics",
+    ),
     ("/api/v2/topics/{id}/", "A topic and its public pages", [ID, FIELDS], {"200": ok(ref("Topic"))}, "topics"),
-    ("/api/v2/topics/find/", "Find a topic by slug", [param("slug", "Topic slug.")], {"302": FOUND}, "topics"),
-    ("/api/v2/clinic/", "Clinic details and medical disclaimer", [], {"200": ok(ref("Clinic"))}, "clinic"),
+    (
+        "/api/v2/topics/find/",
+        "Find a topic by slug",
+        [param("slug", "Topic slug."), TOPIC_LOCALE],
+        {"302": FOUND},
+        "topics",
+    ),
+    (
+        "/api/v2/clinic/",
+        "Clinic details and medical disclaimer",
+        [param("locale", "Language code: the disclaimer and booking URL in that language where set. Unknown: 400.")],
+        {"200": ok(ref("Clinic"))},
+        "clinic",
+    ),
 ]
 PATHS = {
     path: get(path, summary, parameters, responses, tag) for path, summary, parameters, responses, tag in OPERATIONS
