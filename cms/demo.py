@@ -15,12 +15,25 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from cms.clinic import get_clinic_settings
 from cms.demo_articles import ARTICLES, PRIVACY_NOTICE, SERVICES, TOPICS
-from cms.models import ArticleIndexPage, ArticlePage, HomePage, InfoPage, Person, RelatedArticle, ServicePage, Topic
+from cms.demo_articles_es import ARTICLES_ES, CLINIC_DISCLAIMER_ES, HOME_ES, INDEX_ES, SERVICES_ES, TOPICS_ES
+from cms.medical_review import approve_through_review
+from cms.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    ClinicTranslation,
+    HomePage,
+    InfoPage,
+    Person,
+    RelatedArticle,
+    ServicePage,
+    Topic,
+)
+from cms.translations import locale_for, translate_page
 
 CLINIC = {
     "clinic_name": "Ketamine Center of Connecticut",
@@ -98,13 +111,59 @@ def seed_cms(stdout):
             )
         link_related(articles, stdout)
         ensure_privacy_notice(home)
-    stdout.write(f"CMS demo content is in place ({len(articles)} articles).")
+        translated = seed_spanish(home, index, articles, people, stdout)
+    stdout.write(f"CMS demo content is in place ({len(articles)} articles, {translated} pages in Spanish).")
+
+
+def seed_spanish(home, index, articles, people, stdout):
+    """The demo's Spanish: the home page, the article index, the services and three articles (cms/demo_articles_es.py),
+    topic names and the clinic's disclaimer. Each page is made the way an editor makes it (a draft translation from
+    the admin's "Translate") and goes live only by approval in the Medical review workflow, the same gate every
+    translation passes (cms/medical_review.py). Pages already translated are left alone."""
+    spanish = locale_for("es")
+    if spanish is None:
+        return 0
+    for topic in Topic.objects.canonical():
+        if topic.slug in TOPICS_ES and topic.get_translation_or_none(spanish) is None:
+            name, description = TOPICS_ES[topic.slug]
+            translation = topic.copy_for_translation(spanish)
+            translation.name, translation.description = name, description
+            translation.save()
+    clinic = get_clinic_settings()
+    if not clinic.translations.filter(locale=spanish).exists():
+        ClinicTranslation.objects.create(settings=clinic, locale=spanish, medical_disclaimer=CLINIC_DISCLAIMER_ES)
+
+    plan = [(home, HOME_ES), (index, INDEX_ES)]
+    plan += [(page, SERVICES_ES[page.slug]) for page in ServicePage.objects.child_of(home) if page.slug in SERVICES_ES]
+    plan += [(page, ARTICLES_ES[page.slug]) for page in articles if page.slug in ARTICLES_ES]
+    made = 0
+    for source, words in plan:
+        if source.get_translation_or_none(spanish) is not None:
+            continue
+        translation = translate_page(source, "es")
+        fields = dict(words)
+        if "body" in fields:
+            fields["body"] = build_body(fields["body"], spanish)
+        for name, value in fields.items():
+            setattr(translation, name, value)
+        if isinstance(translation, ArticlePage):
+            translation.author = people["writer"]
+            translation.medical_reviewer = people[
+                next(a.get("reviewer", "reviewer") for a in ARTICLES if a["slug"] == source.slug)
+            ]
+        translation.is_demo = True
+        translation.save_revision()
+        approve_through_review(translation)
+        made += 1
+    if made:
+        stdout.write(f"Translated {made} demo pages into Spanish (approved in the Medical review workflow).")
+    return Page.objects.filter(locale=spanish, live=True).count()
 
 
 def ensure_home(stdout):
     """The site's root is our HomePage: replace Wagtail's default "Welcome" page the first time."""
     root = Page.get_first_root_node()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         home = HomePage(title="Ketamine Center of Connecticut", slug="clinic-home", is_demo=True)
         home.intro = RichText(
@@ -165,7 +224,9 @@ def ensure_privacy_notice(home):
 
 
 def ensure_topic(slug, name, description):
-    return Topic.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})[0]
+    return Topic.objects.canonical().get_or_create(
+        slug=slug, locale=Locale.get_default(), defaults={"name": name, "description": description}
+    )[0]
 
 
 def ensure_child(parent, model, slug, *, body_spec=None, topics_slugs=(), topics=None, **fields):
@@ -182,14 +243,20 @@ def ensure_child(parent, model, slug, *, body_spec=None, topics_slugs=(), topics
     return page
 
 
-def build_body(spec):
-    """Resolve the placeholders of cms/demo_articles.py: generated images and service pages by slug."""
+def build_body(spec, locale=None):
+    """Resolve the placeholders of cms/demo_articles.py: generated images and service pages by (English) slug, in
+    ``locale`` (the service page's translation there) when given."""
     blocks = []
     for block_type, value in spec:
         if block_type == "image":
             value = {**value, "image": demo_image(*value["image"])}
         elif block_type == "callout":
-            value = {**value, "page": ServicePage.objects.filter(slug=value["page"]).first() if value["page"] else None}
+            page = None
+            if value["page"]:
+                page = ServicePage.objects.filter(slug=value["page"], locale=Locale.get_default()).first()
+            if page is not None and locale is not None:
+                page = page.get_translation_or_none(locale) or page
+            value = {**value, "page": page}
         blocks.append((block_type, value))
     return blocks
 

@@ -1,5 +1,7 @@
 """Serializer fields of the content API: front-end URLs, images as renditions, snippets and page links as objects."""
 
+from collections import defaultdict
+
 from rest_framework.fields import Field
 
 from cms.frontend import frontend_path, frontend_url, site_root_paths
@@ -118,24 +120,39 @@ class TranslationsField(Field):
         return page_translations(page, self.context)
 
 
+def public_translations(context):
+    """{translation_key: [public pages]} of the whole site, read once per response (so a listing with
+    ?fields=translations costs one query, whatever its length)."""
+    if "cms_translations" not in context:
+        index = defaultdict(list)
+        pages = (
+            context["base_queryset"]
+            .select_related("locale")
+            .only("id", "title", "url_path", "translation_key", "locale__language_code")
+        )
+        for page in pages.order_by("locale__language_code"):
+            index[page.translation_key].append(page)
+        context["cms_translations"] = index
+    return context["cms_translations"]
+
+
 def page_translations(page, context):
     if page.pk is None:
         return []  # a preview of a page not created yet
-    visible = public_page_ids(context)
-    translations = list(
-        page.get_translations(inclusive=True).select_related("locale").order_by("locale__language_code")
-    )
-    return [
-        {
-            "locale": t.locale.language_code,
-            "id": t.pk,
-            "title": t.title,
-            "url": frontend_url(t, root_paths(context)),
-            "html_path": frontend_path(t, root_paths(context)),
-        }
-        for t in translations
-        if t.pk in visible and frontend_path(t, root_paths(context)) is not None
-    ]
+    links = []
+    for translation in public_translations(context).get(page.translation_key, []):
+        path = frontend_path(translation, root_paths(context))
+        if path is not None:
+            links.append(
+                {
+                    "locale": translation.locale.language_code,
+                    "id": translation.pk,
+                    "title": translation.title,
+                    "url": frontend_url(translation, root_paths(context)),
+                    "html_path": path,
+                }
+            )
+    return links
 
 
 class PersonField(Field):

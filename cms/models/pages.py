@@ -109,7 +109,14 @@ class ArticlePage(ReadingTimeMixin, MedicalReviewMixin, BasePage):
 
     @property
     def related_articles(self):
-        return [link.related_page for link in self.related_links.all() if link.related_page is not None]
+        """Related articles, each in this article's language where a translation is public (a translation keeps
+        its source's links, which name the default language's pages)."""
+        pages = [link.related_page for link in self.related_links.all() if link.related_page is not None]
+        if any(page.locale_id != self.locale_id for page in pages):
+            from cms.translations import live_translation
+
+            pages = [live_translation(page, self.locale.language_code) for page in pages]
+        return pages
 
 
 class RelatedArticle(Orderable):

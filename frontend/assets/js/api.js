@@ -3,6 +3,7 @@
 // the body ourselves and send If-None-Match, so a page seen before costs a 304 with no body.
 
 import { API_BASE } from "./dom.js";
+import { language } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, body, url) {
@@ -94,25 +95,26 @@ export function previewPage(contentType, token) {
   return getJSON("/api/v2/page_preview/", { content_type: contentType, token }, { revalidate: false });
 }
 
-export function clinic() {
-  return getJSON("/api/v2/clinic/");
+// Lists, topics and the clinic's texts in the reader's language (?locale=, i18n.js).
+export function clinic(locale = language()) {
+  return getJSON("/api/v2/clinic/", { locale });
 }
 
 export function topics() {
-  return getJSON("/api/v2/topics/", { limit: 100 }).then((data) => data.items);
+  return getJSON("/api/v2/topics/", { limit: 100, locale: language() }).then((data) => data.items);
 }
 
 export function articles(params = {}) {
-  return getJSON("/api/v2/pages/", { type: "cms.ArticlePage", ...params });
+  return getJSON("/api/v2/pages/", { type: "cms.ArticlePage", locale: language(), ...params });
 }
 
 export function services(params = {}) {
-  return getJSON("/api/v2/pages/", { type: "cms.ServicePage", order: "title", ...params });
+  return getJSON("/api/v2/pages/", { type: "cms.ServicePage", order: "title", locale: language(), ...params });
 }
 
-/** The article index (the "Patient education" section), for navigation; null if there is none. */
-export async function articleIndex() {
-  const data = await getJSON("/api/v2/pages/", { type: "cms.ArticleIndexPage", limit: 1 });
+/** The article index (the "Patient education" section) of a language, for navigation; null if there is none. */
+export async function articleIndex(locale = language()) {
+  const data = await getJSON("/api/v2/pages/", { type: "cms.ArticleIndexPage", limit: 1, locale });
   return data.items[0] || null;
 }
 

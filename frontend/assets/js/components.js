@@ -1,6 +1,7 @@
 // Pieces shared by several views: images from API renditions, cards, topic tags and the booking call to action.
 
 import { formatDate, h, safeUrl, telHref } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** An API image ({alt, width, height, renditions: {small, medium, large}}) as a responsive <img>. */
 export function responsiveImage(image, { sizes = "100vw", eager = false, alt, className } = {}) {
@@ -38,7 +39,7 @@ export function topicTags(topics, { indexPath, label = "Topics" } = {}) {
 /** An article in a list: image, title (a heading of the given level), summary, topics, review date. */
 export function articleCard(article, { headingLevel = "h3" } = {}) {
   const meta = [
-    article.last_reviewed && `Reviewed ${formatDate(article.last_reviewed)}`,
+    article.last_reviewed && `${t("Reviewed ")}${formatDate(article.last_reviewed)}`,
     article.reading_time_minutes && `${article.reading_time_minutes} min read`,
   ].filter(Boolean);
   return h(

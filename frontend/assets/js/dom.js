@@ -89,14 +89,8 @@ export function richText(html, { imageSizes = "(min-width: 48rem) 44rem, 100vw" 
   return root;
 }
 
-const DATE_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" });
-
-/** "2026-10-01" -> "October 1, 2026" (the date as written, whatever the reader's time zone). */
-export function formatDate(isoDate) {
-  if (!isoDate) return "";
-  const date = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? isoDate : DATE_FORMAT.format(date);
-}
+/** Dates and numbers in the reader's language (i18n.js). */
+export { formatDate, formatNumber } from "./i18n.js";
 
 /** "(203) 701-6388" -> "tel:+12037016388" (US numbers; others keep their digits and any leading +). */
 export function telHref(phone) {

@@ -3,30 +3,62 @@
 
 import { bookingLink } from "./components.js";
 import { append, h, telHref } from "./dom.js";
+import { homePath, t } from "./i18n.js";
 
-export function renderHeader(container, { clinic, indexPage }) {
+/** The language switch: each language's version of this page (or its home page when there is none). */
+function languageSwitch(languages = []) {
+  if (languages.length < 2) return null;
+  return h(
+    "nav",
+    { class: "language-switch", "aria-label": t("Language") },
+    h(
+      "ul",
+      null,
+      languages.map((item) =>
+        h(
+          "li",
+          null,
+          h(
+            "a",
+            {
+              href: item.href,
+              lang: item.code,
+              hreflang: item.code,
+              "data-language": item.code,
+              "aria-current": item.current ? "true" : null,
+            },
+            item.name,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function renderHeader(container, { clinic, indexPage, languages }) {
   const name = clinic?.clinic_name || "Clinic";
   const links = [
     indexPage && { href: indexPage.meta.html_path, text: indexPage.title },
-    { href: "/#treatments", text: "Treatments" },
-    { href: "/subscribe/", text: "Stay informed" },
+    { href: `${homePath()}#treatments`, text: t("Treatments") },
+    { href: "/subscribe/", text: t("Stay informed") },
   ].filter(Boolean);
   container.replaceChildren(
     h(
       "div",
       { class: "wrap site-header__inner" },
-      h("a", { href: "/", class: "brand" }, h("span", { class: "brand__mark", "aria-hidden": "true" }), h("span", { class: "brand__name" }, name)),
+      h("a", { href: homePath(), class: "brand" }, h("span", { class: "brand__mark", "aria-hidden": "true" }), h("span", { class: "brand__name" }, name)),
       h(
         "nav",
-        { class: "site-nav", "aria-label": "Main" },
+        { class: "site-nav", "aria-label": t("Main") },
         h("ul", null, links.map((link) => h("li", null, h("a", { href: link.href, "data-nav": "" }, link.text)))),
       ),
       h(
         "div",
         { class: "site-header__actions" },
         clinic?.phone &&
-          h("a", { href: telHref(clinic.phone), class: "header-phone" }, h("span", { class: "visually-hidden" }, "Call us: "), clinic.phone),
+          h("a", { href: telHref(clinic.phone), class: "header-phone" }, h("span", { class: "visually-hidden" }, t("Call us: ")), clinic.phone),
         bookingLink(clinic, { className: "button button--small" }),
+        languageSwitch(languages),
       ),
     ),
   );
@@ -53,25 +85,25 @@ export function renderFooter(container, { clinic, indexPage }) {
         null,
         h("p", { class: "site-footer__name" }, clinic?.clinic_name || ""),
         addressLines.length && h("address", null, addressLines.map((line, i) => [i ? h("br") : null, line])),
-        clinic?.phone && h("p", null, "Phone: ", h("a", { href: telHref(clinic.phone) }, clinic.phone)),
+        clinic?.phone && h("p", null, t("Phone: "), h("a", { href: telHref(clinic.phone) }, clinic.phone)),
       ),
       h(
         "nav",
-        { "aria-label": "Footer" },
+        { "aria-label": t("Footer") },
         h(
           "ul",
           null,
           indexPage && h("li", null, h("a", { href: indexPage.meta.html_path }, indexPage.title)),
-          h("li", null, h("a", { href: "/#treatments" }, "Treatments")),
-          h("li", null, h("a", { href: "/subscribe/" }, "Get new articles by email or text")),
-          clinic?.booking_url && h("li", null, h("a", { href: clinic.booking_url }, "Book a consultation")),
+          h("li", null, h("a", { href: `${homePath()}#treatments` }, t("Treatments"))),
+          h("li", null, h("a", { href: "/subscribe/" }, t("Get new articles by email or text"))),
+          clinic?.booking_url && h("li", null, h("a", { href: clinic.booking_url }, t("Book a consultation"))),
           clinic?.privacy_notice?.url && h("li", null, h("a", { href: clinic.privacy_notice.url }, clinic.privacy_notice.title)),
         ),
       ),
       h(
         "p",
         { class: "site-footer__crisis" },
-        "In an emergency call 911. In a mental health crisis call or text 988 (Suicide & Crisis Lifeline).",
+        t("In an emergency call 911. In a mental health crisis call or text 988 (Suicide & Crisis Lifeline)."),
       ),
     ),
   );
@@ -85,13 +117,13 @@ export function renderNotices(container, { isDemo = false, preview = false } = {
       h(
         "div",
         { class: "notice notice--preview", role: "status" },
-        h("div", { class: "wrap" }, h("strong", null, "Preview. "), "This is a draft as the editor sees it; visitors will not see it until it is published."),
+        h("div", { class: "wrap" }, h("strong", null, t("Preview. ")), t("This is a draft as the editor sees it; visitors will not see it until it is published.")),
       ),
     isDemo &&
       h(
         "div",
         { class: "notice notice--demo" },
-        h("div", { class: "wrap" }, h("strong", null, "Demo content. "), "This page is sample content for trying out the site, not medical advice."),
+        h("div", { class: "wrap" }, h("strong", null, t("Demo content. ")), t("This page is sample content for trying out the site, not medical advice.")),
       ),
   ]);
 }

@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { h } from "./dom.js";
+import { languageLinks, languageOfPath, setLanguage } from "./i18n.js";
 import { markCurrentNav, renderFooter, renderHeader, renderNotices, setHead, setStructuredData } from "./layout.js";
 import { errorView, isSiteUrl, resolve, SERVER_PATHS } from "./router.js";
 
@@ -14,13 +15,20 @@ const footer = document.getElementById("site-footer");
 const notices = document.getElementById("notices");
 const announcer = document.getElementById("route-announcer");
 
-const shared = Promise.all([api.clinic().catch(() => null), api.articleIndex().catch(() => null)]).then(
-  ([clinic, indexPage]) => {
-    renderHeader(header, { clinic, indexPage });
-    renderFooter(footer, { clinic, indexPage });
-    return { clinic, indexPage };
-  },
-);
+// What every page of a language shows (the clinic's texts, its article index), loaded once per language.
+const sharedByLanguage = new Map();
+function shared(language) {
+  if (!sharedByLanguage.has(language)) {
+    sharedByLanguage.set(
+      language,
+      Promise.all([api.clinic(language).catch(() => null), api.articleIndex(language).catch(() => null)]).then(
+        ([clinic, indexPage]) => ({ clinic, indexPage }),
+      ),
+    );
+  }
+  return sharedByLanguage.get(language);
+}
+let chromeKey = null; // the language and translations the header and footer were drawn for
 
 let navigation = 0;
 let shownKey = null; // path + query of what is on screen, to tell hash-only changes from navigations
@@ -44,9 +52,10 @@ async function show(url, { initial = false, redirects = 0 } = {}) {
   const refining = !initial && shownKey !== null && new URL(shownKey, location.origin).pathname === url.pathname;
   const focusedId = refining ? document.activeElement?.id : null;
   main.setAttribute("aria-busy", "true");
+  const pathLanguage = languageOfPath(url.pathname);
   let result;
   try {
-    result = await resolve(url, shared);
+    result = await resolve(url, shared(pathLanguage));
   } catch (error) {
     result = errorView(error);
   }
@@ -71,7 +80,15 @@ async function show(url, { initial = false, redirects = 0 } = {}) {
     history.replaceState(null, "", result.canonicalPath + url.search + url.hash);
   }
 
-  const { clinic } = await shared;
+  const language = setLanguage(result.language || pathLanguage);
+  const { clinic, indexPage } = await shared(language);
+  const languages = languageLinks(result.translations);
+  const key = JSON.stringify([language, languages]);
+  if (key !== chromeKey) {
+    renderHeader(header, { clinic, indexPage, languages });
+    renderFooter(footer, { clinic, indexPage });
+    chromeKey = key;
+  }
   main.replaceChildren(h("div", { class: "view" }, result.content));
   main.dataset.view = result.pageType || (result.status === 404 ? "not-found" : "page");
   renderNotices(notices, { isDemo: result.isDemo, preview: result.preview });

@@ -88,7 +88,13 @@ export async function resolve(url, sharedPromise) {
   const context = { ...shared, url };
   if (page) {
     const result = await pageView(page)({ ...context, page });
-    return { ...result, canonicalPath: page.meta?.html_path, pageType: page.meta?.type };
+    return {
+      ...result,
+      canonicalPath: page.meta?.html_path,
+      pageType: page.meta?.type,
+      language: page.meta?.locale,
+      translations: page.meta?.translations || [],
+    };
   }
   const builtIn = builtInView(url.pathname, shared.clinic);
   if (builtIn) {

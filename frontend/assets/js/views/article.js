@@ -3,7 +3,8 @@
 
 import { renderBody, sectionHeadings } from "../blocks.js";
 import { bookingBand, responsiveImage, topicTags } from "../components.js";
-import { formatDate, h } from "../dom.js";
+import { formatDate, formatNumber, h } from "../dom.js";
+import { homePath, t } from "../i18n.js";
 import { pageHead } from "../layout.js";
 
 function personLine(person) {
@@ -14,12 +15,12 @@ function breadcrumbs(page, indexPage) {
   const parent = page.meta?.parent || indexPage;
   return h(
     "nav",
-    { class: "breadcrumbs", "aria-label": "Breadcrumb" },
+    { class: "breadcrumbs", "aria-label": t("Breadcrumb") },
     h(
       "ol",
       null,
-      h("li", null, h("a", { href: "/" }, "Home")),
-      parent?.meta?.html_path && parent.meta.html_path !== "/" && h("li", null, h("a", { href: parent.meta.html_path }, parent.title)),
+      h("li", null, h("a", { href: homePath() }, t("Home"))),
+      parent?.meta?.html_path && parent.meta.html_path !== homePath() && h("li", null, h("a", { href: parent.meta.html_path }, parent.title)),
       h("li", null, h("a", { href: page.meta?.html_path || "", "aria-current": "page" }, page.title)),
     ),
   );
@@ -27,9 +28,9 @@ function breadcrumbs(page, indexPage) {
 
 function reviewLine(page) {
   const parts = [];
-  if (page.medical_reviewer) parts.push(["Medically reviewed by ", h("strong", null, personLine(page.medical_reviewer))]);
-  if (page.last_reviewed) parts.push(["Last reviewed ", h("time", { datetime: page.last_reviewed }, formatDate(page.last_reviewed))]);
-  if (page.reading_time_minutes) parts.push(`${page.reading_time_minutes} min read`);
+  if (page.medical_reviewer) parts.push([t("Medically reviewed by "), h("strong", null, personLine(page.medical_reviewer))]);
+  if (page.last_reviewed) parts.push([t("Last reviewed "), h("time", { datetime: page.last_reviewed }, formatDate(page.last_reviewed))]);
+  if (page.reading_time_minutes) parts.push(`${formatNumber(page.reading_time_minutes)} ${t("min read")}`);
   if (!parts.length) return null;
   return h("p", { class: "article__review" }, parts.flatMap((part, i) => (i ? [h("span", { class: "sep", "aria-hidden": "true" }, " · "), part] : [part])));
 }
@@ -40,21 +41,21 @@ function tableOfContents(body) {
   return h(
     "nav",
     { class: "toc", "aria-labelledby": "toc-heading" },
-    h("h2", { id: "toc-heading", class: "toc__heading" }, "On this page"),
+    h("h2", { id: "toc-heading", class: "toc__heading" }, t("On this page")),
     h("ol", null, headings.map((heading) => h("li", null, h("a", { href: `#${heading.anchor}` }, heading.text)))),
   );
 }
 
 function people(page) {
   const entries = [
-    page.author && ["Written by", page.author],
-    page.medical_reviewer && ["Medically reviewed by", page.medical_reviewer],
+    page.author && [t("Written by"), page.author],
+    page.medical_reviewer && [t("Medically reviewed by"), page.medical_reviewer],
   ].filter(Boolean);
   if (!entries.length) return null;
   return h(
     "section",
     { class: "people", "aria-labelledby": "people-heading" },
-    h("h2", { id: "people-heading" }, "About this article"),
+    h("h2", { id: "people-heading" }, t("About this article")),
     h(
       "dl",
       null,
@@ -62,7 +63,7 @@ function people(page) {
         h("dt", null, label),
         h("dd", null, h("span", { class: "people__name" }, personLine(person)), person.role && h("span", { class: "people__role" }, person.role)),
       ]),
-      page.last_reviewed && [h("dt", null, "Last reviewed"), h("dd", null, h("time", { datetime: page.last_reviewed }, formatDate(page.last_reviewed)))],
+      page.last_reviewed && [h("dt", null, t("Last reviewed")), h("dd", null, h("time", { datetime: page.last_reviewed }, formatDate(page.last_reviewed)))],
     ),
   );
 }
@@ -73,7 +74,7 @@ function related(page) {
   return h(
     "section",
     { class: "related", "aria-labelledby": "related-heading" },
-    h("h2", { id: "related-heading" }, "Related articles"),
+    h("h2", { id: "related-heading" }, t("Related articles")),
     h("ul", null, links.map((link) => h("li", null, h("a", { href: link.url }, link.title)))),
   );
 }
@@ -100,7 +101,7 @@ export function articleView({ page, clinic, indexPage }) {
       tableOfContents(body),
       h("div", { class: "prose" }, renderBody(body)),
       clinic?.medical_disclaimer &&
-        h("div", { class: "disclaimer", role: "note", "aria-label": "Medical disclaimer" }, h("p", null, h("strong", null, "Medical disclaimer. "), clinic.medical_disclaimer)),
+        h("div", { class: "disclaimer", role: "note", "aria-label": t("Medical disclaimer") }, h("p", null, h("strong", null, t("Medical disclaimer. ")), clinic.medical_disclaimer)),
       people(page),
       related(page),
     ),

@@ -4,6 +4,7 @@
 import { renderBody } from "../blocks.js";
 import { bookingBand } from "../components.js";
 import { formatDate, h, richText } from "../dom.js";
+import { t } from "../i18n.js";
 import { pageHead } from "../layout.js";
 
 export function genericView({ page, clinic }) {
@@ -18,7 +19,7 @@ export function genericView({ page, clinic }) {
           { class: "wrap wrap--narrow" },
           h("h1", { tabindex: "-1" }, page.title),
           intro && (intro.trim().startsWith("<") ? h("div", { class: "lead rich-text" }, richText(intro)) : h("p", { class: "lead" }, intro)),
-          page.last_updated && h("p", { class: "page-header__meta" }, "Last updated ", h("time", { datetime: page.last_updated }, formatDate(page.last_updated))),
+          page.last_updated && h("p", { class: "page-header__meta" }, t("Last updated "), h("time", { datetime: page.last_updated }, formatDate(page.last_updated))),
         ),
       ),
       page.body?.length ? h("div", { class: "wrap wrap--narrow section" }, h("div", { class: "prose" }, renderBody(page.body))) : null,
