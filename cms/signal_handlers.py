@@ -27,8 +27,18 @@ def is_content_model(model):
     return meta.app_label in CONTENT_APPS and meta.label_lower not in IGNORED_MODELS
 
 
+def site_roots_changed(instance):
+    """A page at the top of the tree may be a site's root page in another language (its translation): Wagtail caches
+    site root paths and clears them only when a Site changes, so clear them when such a page is saved or deleted."""
+    from wagtail.models import Page, Site
+
+    if isinstance(instance, Page) and instance.depth == 2:
+        Site.clear_site_root_paths_cache()
+
+
 def content_changed(sender, **kwargs):
     if is_content_model(sender):
+        site_roots_changed(kwargs.get("instance"))
         # Bump now so this process (and tests) never read a stale entry, and again after commit so no request that
         # read the old version mid-transaction can have cached pre-commit content under the new one.
         bump_content_version()
