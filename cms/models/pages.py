@@ -36,7 +36,8 @@ COMMON_API_FIELDS = [
 class HomePage(BasePage):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ArticleIndexPage", "cms.ServicePage", "cms.InfoPage"]
-    # One home per language: the default one is the Site's root page, the others are its translations.
+    # One home per language: the default one is the Site's root page, the others are its translations (made with
+    # Translate, never added: see can_create_at).
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
     hero_image = hero_image_field()
@@ -48,6 +49,10 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = "home page"
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and not cls.objects.exists()
 
 
 class ArticleIndexPage(BasePage):

@@ -7,10 +7,11 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from cms.models import ArticleIndexPage, ArticlePage, HomePage, Person, RelatedArticle, ServicePage, Topic
+from cms.models.snippets import default_language_code
 
 _counter = itertools.count(1)
 
@@ -35,7 +36,11 @@ def make_document(title="Consent form"):
 
 
 def make_topic(slug="pain-management", name=None):
-    return Topic.objects.get_or_create(slug=slug, defaults={"name": name or slug.replace("-", " ").title()})[0]
+    # A transactional test's flush removes the locales the migrations made; topics belong to the default one.
+    locale = Locale.objects.get_or_create(language_code=default_language_code())[0]
+    return Topic.objects.get_or_create(
+        slug=slug, locale=locale, defaults={"name": name or slug.replace("-", " ").title()}
+    )[0]
 
 
 def make_person(name="Dr. Test Reviewer", credentials="MD"):

@@ -52,6 +52,15 @@ def test_language_switch_keeps_the_reader_on_the_article(tab, demo_site, artifac
     expect(page.get_by_role("navigation", name="Principal").get_by_role("link").first).to_have_attribute(
         "href", "/es/articulos/"
     )
+    # The head follows the route: hreflang links to both versions, as the server renders them.
+    alternates = page.eval_on_selector_all(
+        'link[rel="alternate"][hreflang]', "links => links.map(l => [l.hreflang, l.getAttribute('href')])"
+    )
+    assert alternates == [
+        ["en", tab.base_url + f"/articles/{CANCER_PAIN}/"],
+        ["es", tab.base_url + spanish_path],
+        ["x-default", tab.base_url + f"/articles/{CANCER_PAIN}/"],
+    ]
     tab.audit("article-es", artifacts_dir)
 
     # And back: the English article again.

@@ -92,6 +92,11 @@ def settings_form(client, clinic, **fields):
         "time_zone": "America/New_York",
         "booking_url": "",
         "medical_disclaimer": "",
+        # The "In other languages" inline (cms.ClinicTranslation): none.
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
         **fields,
     }
     return client.post(f"/admin/settings/cms/clinicsettings/{clinic.pk}/", values)

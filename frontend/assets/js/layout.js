@@ -3,7 +3,7 @@
 
 import { bookingLink } from "./components.js";
 import { append, h, telHref } from "./dom.js";
-import { homePath, t } from "./i18n.js";
+import { DEFAULT_LANGUAGE, homePath, t } from "./i18n.js";
 
 /** The language switch: each language's version of this page (or its home page when there is none). */
 function languageSwitch(languages = []) {
@@ -148,6 +148,19 @@ function setLink(rel, href) {
   link.setAttribute("href", href);
 }
 
+/** hreflang links to the page's language versions (meta.translations), x-default the default language's: as the
+ * server's head (cms/public_paths.py, hreflang_alternates). */
+function setAlternates(translations) {
+  for (const link of document.head.querySelectorAll('link[rel="alternate"][hreflang]')) link.remove();
+  const versions = translations.filter((item) => item.url);
+  if (versions.length < 2) return;
+  const fallback = versions.find((item) => item.locale === DEFAULT_LANGUAGE);
+  const links = [...versions.map((item) => [item.locale, item.url]), ...(fallback ? [["x-default", fallback.url]] : [])];
+  const canonical = document.head.querySelector('link[rel="canonical"]');
+  const anchor = canonical ? canonical.nextSibling : null;
+  for (const [hreflang, href] of links) document.head.insertBefore(h("link", { rel: "alternate", hreflang, href }), anchor);
+}
+
 /** A page's head from the API's `seo` (the server renders the same values into the first HTML: cms/public_paths.py). */
 export function pageHead(page) {
   const seo = page.seo || {};
@@ -157,6 +170,7 @@ export function pageHead(page) {
     canonical: seo.canonical_url,
     image: seo.image,
     type: page.meta?.type === "cms.ArticlePage" ? "article" : "website",
+    translations: page.meta?.translations || [],
   };
 }
 
@@ -164,11 +178,12 @@ export function pageHead(page) {
  * Title, description, canonical URL, robots, Open Graph and Twitter tags for the current view: the same tags, with
  * the same values, as the server puts in a path's first HTML (cms/public_paths.py, Head.elements).
  */
-export function setHead({ title, description, canonical, image, noindex = false, siteName, type = "website" }) {
+export function setHead({ title, description, canonical, image, noindex = false, siteName, type = "website", translations = [] }) {
   const fullTitle = title && siteName && title !== siteName ? `${title} | ${siteName}` : title || siteName || "";
   document.title = fullTitle;
   const url = noindex ? null : canonical;
   setLink("canonical", url);
+  setAlternates(url ? translations : []);
   const tags = [
     ["name", "description", description],
     ["name", "robots", noindex ? "noindex" : null],
