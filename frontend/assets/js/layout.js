@@ -2,7 +2,7 @@
 // preview) and the document head (title, description, canonical URL, robots) from the API's SEO fields.
 
 import { bookingLink } from "./components.js";
-import { append, h, telHref } from "./dom.js";
+import { append, h, safeUrl, telHref } from "./dom.js";
 import { DEFAULT_LANGUAGE, homePath, t } from "./i18n.js";
 
 /** The language switch: each language's version of this page (or its home page when there is none). */
@@ -158,7 +158,14 @@ function setAlternates(translations) {
   const links = [...versions.map((item) => [item.locale, item.url]), ...(fallback ? [["x-default", fallback.url]] : [])];
   const canonical = document.head.querySelector('link[rel="canonical"]');
   const anchor = canonical ? canonical.nextSibling : null;
-  for (const [hreflang, href] of links) document.head.insertBefore(h("link", { rel: "alternate", hreflang, href }), anchor);
+  for (const [hreflang, href] of links) {
+    // Not h(): hreflang links must stay absolute (h() makes this site's links relative for the router).
+    const link = document.createElement("link");
+    link.rel = "alternate";
+    link.hreflang = hreflang;
+    link.href = safeUrl(href) || "";
+    document.head.insertBefore(link, anchor);
+  }
 }
 
 /** A page's head from the API's `seo` (the server renders the same values into the first HTML: cms/public_paths.py). */

@@ -52,7 +52,9 @@ async function show(url, { initial = false, redirects = 0 } = {}) {
   const refining = !initial && shownKey !== null && new URL(shownKey, location.origin).pathname === url.pathname;
   const focusedId = refining ? document.activeElement?.id : null;
   main.setAttribute("aria-busy", "true");
-  const pathLanguage = languageOfPath(url.pathname);
+  // Views word their labels and format dates as they draw: in the path's language (the router switches to the
+  // page's own, e.g. for a preview, before drawing it).
+  const pathLanguage = setLanguage(languageOfPath(url.pathname));
   let result;
   try {
     result = await resolve(url, shared(pathLanguage));

@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { ApiError } from "./api.js";
 import { h, SITE_BASE } from "./dom.js";
+import { setLanguage } from "./i18n.js";
 import { articleView } from "./views/article.js";
 import { articleIndexView } from "./views/article-index.js";
 import { bookingView } from "./views/booking.js";
@@ -73,8 +74,9 @@ async function previewView(url, shared) {
     }
     throw error;
   }
+  const language = setLanguage(page.meta?.locale);
   const result = await pageView(page)({ ...shared, page, url });
-  return { ...result, preview: true, head: { ...result.head, noindex: true, canonical: null } };
+  return { ...result, language, preview: true, head: { ...result.head, noindex: true, canonical: null } };
 }
 
 /**
@@ -87,6 +89,7 @@ export async function resolve(url, sharedPromise) {
   const [shared, page] = await Promise.all([sharedPromise, api.findPage(url.pathname)]);
   const context = { ...shared, url };
   if (page) {
+    setLanguage(page.meta?.locale);
     const result = await pageView(page)({ ...context, page });
     return {
       ...result,
