@@ -148,6 +148,10 @@ def ensure_reminder_campaign():
             send_email=False,
             sms_body=REMINDER_SMS_2H,
             max_lateness=datetime.timedelta(minutes=45),
+            # Due before the window opens (a visit before 10:00 AM): sent when it opens, if still before the visit,
+            # rather than expiring. Not the evening before: that would be the patient's second text that day
+            # (after the 24-hour one), which the one-text-a-day cap skips, and "see you today" would be untrue.
+            outside_window=CampaignStep.OutsideWindow.WINDOW_OPENS,
             sort_order=1,
         )
     return campaign

@@ -194,6 +194,7 @@ class CampaignValidatingForm(CampaignForm):
 STEP_PANELS = [
     FieldRowPanel([FieldPanel("name"), FieldPanel("trigger")]),
     FieldRowPanel([FieldPanel("offset"), FieldPanel("max_lateness")]),
+    FieldPanel("outside_window"),
     FieldRowPanel([FieldPanel("send_sms"), FieldPanel("send_email")], heading="Channels"),
     FieldPanel("sms_body"),
     FieldPanel("email_subject"),

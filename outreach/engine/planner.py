@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from outreach.consent import ledger
-from outreach.engine import policy
+from outreach.engine import policy, timing
 from outreach.models import (
     ArticleAnnouncement,
     ArticleDelivery,
@@ -47,24 +47,39 @@ def plan_window(step, now):
     # Look back far enough to catch up after an outage: rows past their lateness are planned and then expire, so
     # staff can see what was missed; anything older is not worth a row.
     back = step.max_lateness + datetime.timedelta(seconds=settings.OUTREACH_PLAN_LOOKBACK_SECONDS)
-    return now - back, now + ahead
+    earliest = now - back
+    # No backfill: a step that fell due before the campaign was activated (or saved with steps already due) is
+    # never planned, unless staff chose to send those too (then `plan_from` is empty).
+    if step.campaign.plan_from is not None:
+        earliest = max(earliest, step.campaign.plan_from)
+    return earliest, now + ahead
 
 
 def plan_step(step, now):
     earliest_due, latest_due = plan_window(step, now)
+    shift = timing.max_shift(step)  # a step moved out of the night: widen the search, then filter on its due time
     consultations = (
         Consultation.objects.filter(
             status__in=Consultation.REMINDABLE,
-            starts_at__gt=max(now, earliest_due + step.offset),
-            starts_at__lte=latest_due + step.offset,
+            starts_at__gt=max(now, earliest_due + step.offset - shift),
+            starts_at__lte=latest_due + step.offset + shift,
         )
         .select_related("contact")
-        .only("id", "starts_at", "contact__id", "contact__phone", "contact__email", "contact__preferred_channels")
+        .only(
+            "id",
+            "starts_at",
+            "contact__id",
+            "contact__phone",
+            "contact__email",
+            "contact__preferred_channels",
+            "contact__time_zone",
+        )
     )
     candidates = [
         row
         for consultation in consultations
-        for row in rows_for(step, consultation, due_at=consultation.starts_at - step.offset)
+        if earliest_due < (due := timing.due_at(step, consultation)) <= latest_due
+        for row in rows_for(step, consultation, due_at=due)
     ]
     return insert_new(step, candidates)
 

@@ -46,6 +46,14 @@ class Campaign(ClusterableModel):
         default=0,
         help_text="Education campaigns: at least this many days between two messages to a patient on a channel.",
     )
+    plan_from = models.DateTimeField(
+        "sends steps due from",
+        null=True,
+        blank=True,
+        help_text="Steps that fell due before this moment are never sent. Set when the campaign is activated (or "
+        "saved with steps already due), unless whoever did it chose to send those overdue steps too. Empty: no "
+        "limit.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,6 +80,13 @@ class CampaignStep(models.Model):
         AFTER_COMPLETED = "after_completed", "After the consultation is completed"
         NEW_ARTICLE = "new_article", "New article in a subscribed topic (digest)"
 
+    class OutsideWindow(models.TextChoices):
+        """What a reminder due outside the sending window does (outreach/engine/timing.py)."""
+
+        WAIT = "wait", "Wait for the window to open (it expires if its latest sending delay runs out first)"
+        WINDOW_OPENS = "window_opens", "Send when the window opens, if that is still before the visit"
+        EVENING_BEFORE = "evening_before", "Send earlier: one hour before the previous sending window closes"
+
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="steps")
     name = models.CharField(max_length=120, help_text='For staff, e.g. "24 hours before".')
     trigger = models.CharField("sent", max_length=20, choices=Trigger.choices, default=Trigger.BEFORE_START)
@@ -97,6 +112,14 @@ class CampaignStep(models.Model):
         help_text="How late after its due time the message may still go out (e.g. when the sending window holds it "
         'back); after that it expires unsent. E.g. "45 minutes" or "4 hours".',
     )
+    outside_window = models.CharField(
+        "if due outside the sending window",
+        max_length=20,
+        choices=OutsideWindow.choices,
+        default=OutsideWindow.WAIT,
+        help_text="Reminders before a visit only. E.g. a 2-hour reminder of a 9:00 AM visit is due at 7:00 AM, "
+        "before the window opens.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -111,5 +134,10 @@ class CampaignStep(models.Model):
 
     def clean(self):
         from outreach.engine.templating import validate_step
+
+        if self.outside_window != self.OutsideWindow.WAIT and self.trigger != self.Trigger.BEFORE_START:
+            raise ValidationError(
+                {"outside_window": "Only reminders before a visit can be moved: choose \"Wait for the window\"."}
+            )
 
         validate_step(self, purpose=self.campaign.purpose if self.campaign_id else None)
