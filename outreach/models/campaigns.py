@@ -137,7 +137,7 @@ class CampaignStep(models.Model):
 
         if self.outside_window != self.OutsideWindow.WAIT and self.trigger != self.Trigger.BEFORE_START:
             raise ValidationError(
-                {"outside_window": "Only reminders before a visit can be moved: choose \"Wait for the window\"."}
+                {"outside_window": 'Only reminders before a visit can be moved: choose "Wait for the window".'}
             )
 
         validate_step(self, purpose=self.campaign.purpose if self.campaign_id else None)
