@@ -14,13 +14,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from outreach.admin import contacts, filters, forms, views
+from outreach.admin import contacts, filters, forecasts, forms, views
+from outreach.admin.agenda import AgendaViewSet
 from outreach.admin.audit import audit
 from outreach.admin.columns import YesNoColumn, ZonedTimeColumn
 from outreach.admin.forms import CampaignForm, SuppressionForm, suppression_digests
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
-from outreach.admin.reminders import reminders_for
 from outreach.admin.times import PATIENT
 from outreach.models import (
     ApiToken,
@@ -387,7 +387,7 @@ class ConsultationInspectView(generic.InspectView):
         consultation = self.object
         context.update(
             consultation=consultation,
-            reminders=reminders_for(consultation),
+            reminders=forecasts.for_consultation(consultation),
             can_change=self.request.user.has_perm("outreach.change_consultation"),
             status_actions=[
                 (
@@ -805,6 +805,7 @@ class OutreachViewSetGroup(ModelViewSetGroup):
         CampaignViewSet,
         ContactViewSet,
         ConsultationViewSet,
+        AgendaViewSet,
         OutboxViewSet,
         InboxViewSet,
         ConsentLedgerViewSet,

@@ -117,7 +117,7 @@ class CampaignStep(models.Model):
         max_length=20,
         choices=OutsideWindow.choices,
         default=OutsideWindow.WAIT,
-        help_text="Reminders before a visit only. E.g. a 2-hour reminder of a 9:00 AM visit is due at 7:00 AM, "
+        help_text="Reminders before a visit only. E.g. the 2-hour reminder of an early-morning visit falls due "
         "before the window opens.",
     )
     sort_order = models.PositiveSmallIntegerField(default=0)

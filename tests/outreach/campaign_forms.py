@@ -9,6 +9,7 @@ def step_fields(step):
         "trigger": step.trigger,
         "offset": "24:00:00",
         "max_lateness": "02:00:00",
+        "outside_window": step.outside_window,
         "send_sms": "on" if step.send_sms else "",
         "send_email": "on" if step.send_email else "",
         "sms_body": step.sms_body,
@@ -37,5 +38,10 @@ def edit_form_data(campaign, steps):
         "steps-MAX_NUM_FORMS": "1000",
     }
     for index, fields in enumerate(steps):
-        data.update({f"steps-{index}-{name}": value for name, value in {"ORDER": str(index + 1), **fields}.items()})
+        data.update(
+            {
+                f"steps-{index}-{name}": value
+                for name, value in {"ORDER": str(index + 1), "outside_window": "wait", **fields}.items()
+            }
+        )
     return data

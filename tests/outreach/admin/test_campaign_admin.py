@@ -37,6 +37,7 @@ def campaign_form(name="Visit reminders", purpose="care", active="", **step):
         "steps-0-trigger": "before_start",
         "steps-0-offset": "1 day",
         "steps-0-max_lateness": "2 hours",
+        "steps-0-outside_window": "wait",
         "steps-0-send_sms": "on",
         "steps-0-sms_body": CARE_SMS,
         "steps-0-email_subject": "",

@@ -27,7 +27,7 @@ def test_filter_by_status_and_date(admin_user_client, world):
 def test_detail_lists_outbox_rows_and_planned_reminders(admin_user_client, world):
     consultation = make_consultation(world["contact"], in_hours=72)
     html = admin_user_client.get(reverse("outreach_consultations:inspect", args=[consultation.pk])).content.decode()
-    assert "Planned (not yet in the outbox)" in html
+    assert "will send at" in html
     assert "Visit reminders / step 0" in html
     html = admin_user_client.get(
         reverse("outreach_consultations:inspect", args=[world["consultation"].pk])

@@ -97,8 +97,10 @@ def outreach_screens():
     screens = [("dashboard", reverse("wagtailadmin_home"))]
     for viewset_class in OutreachViewSetGroup.items:
         viewset = viewset_class()
-        model = viewset.model
+        model = getattr(viewset, "model", None)
         screens.append((f"{viewset.name} list", reverse(f"{viewset.name}:index")))
+        if model is None:
+            continue  # a screen of its own (the agenda): its list is the page
         for obj in model.objects.all():
             for view in ("inspect", "history", "edit"):
                 try:
