@@ -127,10 +127,24 @@ def mark_handled(inbound, user, now=None):
     return Outcome(True, "Marked handled.")
 
 
-def set_campaign_active(campaign, active, user):
+FROM_NOW = object()
+
+
+def set_campaign_active(campaign, active, user, *, plan_from=FROM_NOW):
+    """Activate or pause. Activating sets `plan_from` (by default now): steps due before it are never sent (None:
+    staff chose to send the steps that already fell due too)."""
+    if plan_from is FROM_NOW:
+        plan_from = timezone.now()
     if campaign.active == active:
         return Outcome(False, f"The campaign is already {'active' if active else 'paused'}.")
     campaign.active = active
-    campaign.save(update_fields=["active", "updated_at"])
-    audit(campaign, "outreach.campaign.activate" if active else "outreach.campaign.pause", user)
+    fields = ["active", "updated_at"]
+    if active:
+        campaign.plan_from = plan_from
+        fields.append("plan_from")
+    campaign.save(update_fields=fields)
+    if active:
+        audit(campaign, "outreach.campaign.activate", user, send_overdue_steps=plan_from is None)
+    else:
+        audit(campaign, "outreach.campaign.pause", user)
     return Outcome(True, f"'{campaign}' is now {'active' if active else 'paused'}.")

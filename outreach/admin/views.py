@@ -11,10 +11,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from outreach.admin import actions, contacts, preview
+from outreach.admin import actions, campaign_changes, contacts, preview
 from outreach.admin.audit import audit
 from outreach.admin.forms import (
     ConsentChangeForm,
@@ -26,6 +27,7 @@ from outreach.admin.forms import (
 )
 from outreach.admin.permissions import allowed_purposes, check_campaign_access, require_perms
 from outreach.admin.sends import reply_refusal, reply_to_inbound, send_test
+from outreach.admin.times import clinic_zone
 from outreach.intake.csv_import import MAX_FILE_BYTES, UnreadableFile, decode, import_rows
 from outreach.models import (
     ApiToken,
@@ -65,25 +67,67 @@ def campaign_set_active(request, pk, active):
     campaign = get_object_or_404(Campaign, pk=pk)
     check_campaign_access(request.user, campaign, "change")
     index_url = reverse("outreach_campaigns:index")
+    if active:
+        return campaign_activate_with_impact(request, campaign, index_url)
     if request.method != "POST":
-        verb = "Activate" if active else "Pause"
-        consequence = (
-            "Its steps will be planned and sent from the next tick."
-            if active
-            else "Nothing more is sent for it: messages already planned are cancelled, and those still useful come "
-            "back if it is activated again."
-        )
         return _confirm(
             request,
-            title=f"{verb} '{campaign}'",
-            message=consequence,
+            title=f"Pause '{campaign}'",
+            message="Nothing more is sent for it: messages already planned are cancelled, and those still useful "
+            "come back if it is activated again.",
             action_url=request.path,
-            button=verb,
+            button="Pause",
             cancel_url=index_url,
             icon="calendar-alt",
         )
-    _report(request, actions.set_campaign_active(campaign, active, request.user))
+    _report(request, actions.set_campaign_active(campaign, False, request.user))
     return redirect(request.POST.get("next") or index_url)
+
+
+def campaign_activate_with_impact(request, campaign, index_url):
+    """Activating says who would be messaged in the next days and asks about steps that already fell due (never
+    sent unless chosen: outreach/admin/campaign_changes.py)."""
+    now = timezone.now()
+    if request.method == "POST":
+        choice = request.POST.get(campaign_changes.CHOICE_FIELD, campaign_changes.SKIP_OVERDUE)
+        if choice not in (campaign_changes.SKIP_OVERDUE, campaign_changes.SEND_OVERDUE):
+            messages.error(request, "Choose whether to send the steps that already fell due.")
+            return redirect(request.path)
+        _report(
+            request,
+            actions.set_campaign_active(
+                campaign, True, request.user, plan_from=campaign_changes.plan_from_for(choice, now)
+            ),
+        )
+        return redirect(request.POST.get("next") or index_url)
+
+    def activate():
+        campaign.active = True
+        campaign.save(update_fields=["active", "updated_at"])
+        return campaign
+
+    impact = campaign_changes.impact_of(activate, campaign_id=campaign.pk, now=now) if not campaign.active else None
+    campaign.refresh_from_db()
+    if impact is None:
+        messages.error(request, f"'{campaign}' is already active.")
+        return redirect(index_url)
+    change = campaign_changes.context(impact, clinic_zone(request))
+    change.update(
+        heading=f"Activate '{campaign}'?",
+        lead="Once active:",
+        button="Activate",
+    )
+    return TemplateResponse(
+        request,
+        "outreach/admin/campaign_activate.html",
+        {
+            "page_title": f"Activate '{campaign}'",
+            "header_icon": "calendar-alt",
+            "change": change,
+            "action_url": request.path,
+            "cancel_url": index_url,
+        },
+    )
 
 
 def campaign_activate(request, pk):

@@ -4,6 +4,7 @@ routed through their viewset's URLs (namespaced ``outreach_<screen>:<action>``).
 from django.contrib.admin.utils import quote
 from django.db.models import Count, Q
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
@@ -14,14 +15,14 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from outreach.admin import contacts, filters, forecasts, forms, views
+from outreach.admin import campaign_changes, contacts, filters, forecasts, forms, views
 from outreach.admin.agenda import AgendaViewSet
 from outreach.admin.audit import audit
 from outreach.admin.columns import YesNoColumn, ZonedTimeColumn
 from outreach.admin.forms import CampaignForm, SuppressionForm, suppression_digests
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
-from outreach.admin.times import PATIENT
+from outreach.admin.times import PATIENT, clinic_zone
 from outreach.models import (
     ApiToken,
     Campaign,
@@ -122,7 +123,56 @@ class CampaignIndexView(generic.IndexView):
         return buttons
 
 
-class CampaignEditView(generic.EditView):
+class ConfirmSendingChangesMixin:
+    """Create and edit: a change that would make the campaign send (new messages in the next days, or steps that
+    already fell due) is shown with who would be messaged and when, and saved only once confirmed; the choice about
+    overdue steps becomes the campaign's `plan_from` (outreach/admin/campaign_changes.py)."""
+
+    template_name = "outreach/admin/campaign_form.html"
+
+    def dry_run_change(self):
+        instance = self.model.objects.get(pk=self.object.pk) if getattr(self, "object", None) else None
+        self.was_active = bool(instance and instance.active)
+        kwargs = {**self.get_form_kwargs(), "instance": instance}
+        form = self.get_form_class()(**kwargs)
+        if not form.is_valid():
+            return None
+        return campaign_changes.impact_of(
+            form.save, campaign_id=instance.pk if instance else None, now=self.change_time
+        )
+
+    @cached_property
+    def change_time(self):
+        return timezone.now()
+
+    def form_valid(self, form):
+        confirmed = self.request.POST.get(campaign_changes.CONFIRM_FIELD) == "1"
+        impact = self.dry_run_change()
+        self.overdue_choice = self.request.POST.get(campaign_changes.CHOICE_FIELD)
+        if impact is not None and impact.needs_asking and not confirmed:
+            self.form = form
+            self.campaign_impact = impact
+            return self.render_to_response(self.get_context_data(form=form))
+        self.asked = impact is not None and impact.needs_asking
+        return super().form_valid(form)
+
+    def save_instance(self):
+        campaign = super().save_instance()
+        # Made active now, or asked about: steps due before now are sent only if staff chose so.
+        if campaign.active and (getattr(self, "asked", False) or not getattr(self, "was_active", True)):
+            campaign.plan_from = campaign_changes.plan_from_for(self.overdue_choice, self.change_time)
+            Campaign.objects.filter(pk=campaign.pk).update(plan_from=campaign.plan_from)
+        return campaign
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        impact = getattr(self, "campaign_impact", None)
+        if impact is not None:
+            context["campaign_change"] = campaign_changes.context(impact, clinic_zone(self.request))
+        return context
+
+
+class CampaignEditView(ConfirmSendingChangesMixin, generic.EditView):
     def get_object(self, queryset=None):
         campaign = super().get_object(queryset)
         check_campaign_access(self.request.user, campaign, "change")
@@ -134,7 +184,7 @@ class CampaignEditView(generic.EditView):
         return context
 
 
-class CampaignCreateView(generic.CreateView):
+class CampaignCreateView(ConfirmSendingChangesMixin, generic.CreateView):
     pass
 
 

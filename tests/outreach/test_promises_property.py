@@ -258,7 +258,9 @@ class World:
         self.oracle.opted_out[patient] = True
 
     def set_campaign(self, active):
-        actions.set_campaign_active(self.campaign, active, None)
+        # Staff reactivating choose to send the steps that fell due while it was paused, so "nothing lost" holds
+        # for every visit (the default, no backfill: tests/outreach/admin/test_campaign_changes.py).
+        actions.set_campaign_active(self.campaign, active, None, plan_from=None)
         self.campaign.refresh_from_db()
 
     def send(self):
