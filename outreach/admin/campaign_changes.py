@@ -94,7 +94,7 @@ def _sending_lines(campaign_id, start, end, now):
     return [
         line
         for line in forecasts.in_window(start, end, now)
-        if line.campaign.pk == campaign_id and line.message is None and line.forecast.decision.sends
+        if line.campaign.pk == campaign_id and line.message is None and line.decision.sends
     ]
 
 

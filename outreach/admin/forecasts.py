@@ -8,22 +8,19 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from outreach.engine import gate
+from outreach.engine.local_time import PATIENT_LABEL
 from outreach.models import Channel, MessageStatus
 
-try:
-    from outreach.engine import gate
-except ImportError:  # until the gate branch is merged (see outreach/admin/_gate_stub.py)
-    from outreach.admin import _gate_stub as gate
-
-# The outcomes staff filter by, in the order of the filter.
+# The outcomes staff filter by (the gate's verdicts), in the order of the filter.
 OUTCOMES = {
     "send": "Will send",
+    "defer": "Waits",
     "expire": "Will expire",
     "skip": "Skipped",
     "cancel": "Cancelled",
-    "done": "Already handled",
+    "fail": "Failed",
 }
-VERDICT_OUTCOME = {"send": "send", "defer": "send", "expire": "expire", "skip": "skip", "cancel": "cancel"}
 STILL_OPEN = (MessageStatus.SCHEDULED, MessageStatus.SENDING)
 
 
@@ -59,16 +56,14 @@ class Line:
 
     @property
     def consultation(self):
-        found = getattr(self.forecast, "consultation", None)
-        if found is None and self.message is not None:
-            found = self.message.consultation
-        return found
+        return self.forecast.consultation
 
     @property
     def contact(self):
-        if self.message is not None:
-            return self.message.contact
-        return self.consultation.contact if self.consultation else None
+        found = getattr(self.forecast, "contact", None)
+        if found is None and self.consultation is not None:
+            found = self.consultation.contact
+        return found
 
     @property
     def settled(self):
@@ -76,10 +71,14 @@ class Line:
         return self.message is not None and self.message.status not in STILL_OPEN
 
     @property
+    def decision(self):
+        return self.forecast.decision
+
+    @property
     def outcome(self):
-        if self.settled:
-            return "done"
-        return VERDICT_OUTCOME.get(self.forecast.decision.verdict, self.forecast.decision.verdict)
+        if self.decision is None:
+            return {MessageStatus.SKIPPED: "skip", MessageStatus.EXPIRED: "expire"}.get(self.message.status, "cancel")
+        return self.decision.verdict
 
     @property
     def outcome_label(self):
@@ -89,16 +88,21 @@ class Line:
 
     @property
     def words(self):
-        if self.settled:
+        if self.decision is None:  # a row outside the forecast: what it recorded
             message = self.message
             detail = message.get_skip_reason_display() or message.error_message
             return f"{message.get_status_display().lower()}: {detail}" if detail else message.get_status_display()
-        return self.forecast.decision.words
+        return self.decision.words
+
+    @property
+    def words_need_label(self):
+        """The gate labels the patient times it writes; words naming only a time of day get the label here."""
+        return f"({PATIENT_LABEL}," not in self.words
 
     @property
     def sends_at(self):
-        decision = self.forecast.decision
-        return decision.at if decision.sends else None
+        decision = self.decision
+        return decision.at if decision is not None and decision.verdict in ("send", "defer") else None
 
     @property
     def when(self):
@@ -129,23 +133,21 @@ class _Unforecast:
     def consultation(self):
         return self.message.consultation
 
+    @property
+    def contact(self):
+        return self.message.contact
+
 
 def for_consultation(consultation, now=None):
     """Every reminder and follow-up of one consultation: those in the outbox and those the planner will write, each
-    with the gate's forecast; outbox rows outside the forecast (history of paused campaigns) as they stand."""
+    with the gate's forecast; outbox rows the forecast leaves out (reminders for an earlier time of the visit) as
+    they stand."""
     now = now or timezone.now()
     lines = [Line(forecast) for forecast in gate.forecast(consultation, now)]
     covered = {line.message.pk for line in lines if line.message is not None}
     others = consultation.messages.exclude(pk__in=covered).select_related("step__campaign", "contact")
     lines += [Line(_Unforecast(row)) for row in others]
-    for line in lines:
-        if line.forecast.decision is None and not line.settled:
-            line.forecast = _Unforecast(line.message, decision=_row_decision(line.message))
     return sorted(lines, key=lambda line: line.due_at)
-
-
-def _row_decision(row):
-    return gate.Decision("skip", None, "paused", "not sent while its campaign is paused")
 
 
 def in_window(start, end, now=None):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0008_admin_labels'),
+        ('outreach', '0010_skip_reason_country'),
     ]
 
     operations = [
