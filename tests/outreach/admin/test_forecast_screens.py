@@ -181,3 +181,18 @@ def test_agenda_includes_rows_already_in_the_outbox_once(admin_user_client, agen
     assert len(soon) == 2 and sum(1 for line in soon if line.message is not None) == 1
     assert Consultation.objects.count() == 4 and Channel.SMS
     assert timezone.now()
+
+
+def test_agenda_costs_the_same_number_of_queries_for_more_visits(admin_user_client, agenda_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_user_client.get(AGENDA).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(15):
+        make_consultation(make_contact(), starts_at=at_local(11, days=2 + n % 4), external_id=f"V-MORE-{n}")
+    assert count() == few
