@@ -269,6 +269,7 @@ class CampaignViewSet(OutreachViewSet):
         Column("purpose", accessor="get_purpose_display", label="Purpose"),
         YesNoColumn("active", label="Sending", yes="Active", no="Paused"),
         Column("step_count", label="Steps"),
+        ZonedTimeColumn("plan_from", label="Sends steps due from"),
         ZonedTimeColumn("updated_at", label="Updated"),
     ]
     filterset_class = filters.CampaignFilterSet
