@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from outreach.engine.planner import plan_due
 from outreach.models import Campaign, OutboundMessage
+from tests.outreach.admin.test_forecast_screens import needs_gate_timing
 from tests.outreach.campaign_forms import edit_form_data, step_fields
 from tests.outreach.factories import CARE_SMS, make_campaign, make_consultation, make_contact
 
@@ -70,6 +71,20 @@ def test_confirmed_without_backfill_the_overdue_step_is_never_sent(admin_user_cl
     assert campaign.steps.count() == 2 and campaign.plan_from >= before
     plan_due()
     assert not OutboundMessage.objects.filter(step__name="2 days before").exists()
+
+
+@needs_gate_timing
+def test_the_forecast_says_a_step_due_before_activation_will_not_send(admin_user_client, live_campaign):
+    campaign, visit = live_campaign
+    post_edit(
+        admin_user_client,
+        campaign,
+        [step_fields(campaign.steps.get()), EARLY_STEP],
+        change_confirmed="1",
+        overdue_steps="skip",
+    )
+    page = text(admin_user_client.get(reverse("outreach_consultations:inspect", args=[visit.pk])))
+    assert "will not send: fell due before the campaign was activated" in page
 
 
 def test_confirmed_with_backfill_the_overdue_step_is_planned(admin_user_client, live_campaign):

@@ -12,11 +12,17 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from cms.clinic import get_clinic_settings
+from outreach.engine import gate
 from outreach.models import CampaignStep, Channel, Consultation
 from tests.outreach.factories import at_local, make_campaign, make_consultation, make_contact
 
 pytestmark = pytest.mark.django_db
 AGENDA = "/admin/outreach/agenda/"
+# The forecast follows the planner's due moments (outreach/engine/timing.py) once gate.py uses them: the patch is in
+# /work/notes/admin16-gate.patch (gate.py belongs to the gate helper). Until then these tests are expected to fail.
+needs_gate_timing = pytest.mark.xfail(
+    not hasattr(gate, "timing"), reason="gate.py does not use outreach.engine.timing yet", strict=True
+)
 
 
 @pytest.fixture
@@ -65,6 +71,7 @@ def test_consultation_page_says_what_will_happen_to_each_step(admin_user_client,
     assert "will send at 12:00 PM PST" in html  # the patient's zone, labelled
 
 
+@needs_gate_timing
 def test_early_visit_with_the_window_opens_option_is_sent_when_the_window_opens(admin_user_client, agenda_world):
     step = agenda_world["campaign"].steps.get(name="2 hours before")
     step.outside_window = CampaignStep.OutsideWindow.WINDOW_OPENS
