@@ -47,7 +47,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from outreach.consent import ledger
-from outreach.engine import local_time, policy
+from outreach.engine import local_time, policy, timing
 from outreach.models import (
     CampaignStep,
     Channel,
@@ -95,6 +95,7 @@ FAIL = "fail"  # forecasts only: a row the provider refused
 # Reason codes beside OutboundMessage.SkipReason's values.
 PAUSED = "campaign paused"
 NOT_WANTED = "consultation"
+BEFORE_ACTIVATION = "before activation"
 LATE = "past its maximum lateness"
 QUIET = "quiet hours"
 QUIET_PAST_LATENESS = "quiet hours last past its maximum lateness"
@@ -513,7 +514,7 @@ def _not_after(step, consultation, due_at):
 
 def _due_at(step, consultation):
     if step.trigger == Trigger.BEFORE_START:
-        return consultation.starts_at - step.offset
+        return timing.due_at(step, consultation)  # the planner's own due moment (a step may move out of the night)
     if consultation.status == Consultation.Status.COMPLETED and consultation.completed_at:
         return consultation.completed_at + step.offset
     return None
@@ -530,6 +531,12 @@ def _virtual(step, channel, consultation, now, known):
             decision = Decision(DEFER, None, AWAITING_COMPLETION, words)
         else:
             decision = Decision(CANCEL, None, NOT_WANTED, f"will not send: {_unwanted_words(step, consultation)}")
+        return Forecast(step, channel, due_at, decision, None, consultation, contact)
+    plan_from = step.campaign.plan_from
+    if plan_from is not None and due_at <= plan_from:
+        # The planner never writes it (no backfill: planner.plan_window).
+        words = "will not send: fell due before the campaign was activated"
+        decision = Decision(CANCEL, None, BEFORE_ACTIVATION, words)
         return Forecast(step, channel, due_at, decision, None, consultation, contact)
     facts = _step_facts(
         step,
@@ -636,7 +643,8 @@ def forecast_window(start, end, now=None) -> Iterable[Forecast]:
     if before:
         ranges = Q()
         for step in before:
-            ranges |= Q(starts_at__gte=start + step.offset, starts_at__lt=end + step.offset)
+            shift = timing.max_shift(step)  # a reminder moved out of the night: found, then filtered on its due
+            ranges |= Q(starts_at__gte=start + step.offset - shift, starts_at__lt=end + step.offset + shift)
         for consultation in Consultation.objects.filter(ranges, status__in=Consultation.REMINDABLE).select_related(
             "contact"
         ):
