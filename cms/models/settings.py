@@ -7,6 +7,8 @@ and outreach reads these values from Celery tasks, where there is no request and
 import functools
 import zoneinfo
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -27,8 +29,23 @@ def validate_time_zone(value):
         raise ValidationError("not an IANA time zone name (e.g. America/New_York)")
 
 
+def message_language_choices():
+    """The languages messages are sent in (OUTREACH_LANGUAGES), each named in its own language ("español")."""
+    from babel import Locale
+
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in settings.OUTREACH_LANGUAGES]
+
+
 class ClinicSettingsForm(WagtailAdminModelForm):
     """Says so when a name would show a condition or treatment on patients' lock screens (cms/clinic.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "default_language" in self.fields:
+            field = self.fields["default_language"]
+            self.fields["default_language"] = forms.ChoiceField(
+                choices=message_language_choices(), label=field.label, help_text=field.help_text
+            )
 
     def clean(self):
         from cms.clinic import sensitive_terms_in
@@ -70,6 +87,13 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
         max_length=64, default="America/New_York", validators=[validate_time_zone], help_text="IANA name."
     )
     booking_url = models.URLField(blank=True, help_text="Where patients book a consultation.")
+    default_language = models.CharField(
+        "default language of messages",
+        max_length=8,
+        default="en",
+        help_text="What patients who have not chosen a language get: reminders, answers to their texts, emails. "
+        "A campaign step's main templates are in this language; its translations add the others.",
+    )
     medical_disclaimer = models.TextField(blank=True, help_text="Shown with every article and in messages.")
     privacy_page = models.ForeignKey(
         "cms.InfoPage",
@@ -92,6 +116,7 @@ class ClinicSettings(ClusterableModel, BaseGenericSetting):
         ),
         FieldPanel("time_zone"),
         FieldPanel("booking_url"),
+        FieldPanel("default_language"),
         FieldPanel("medical_disclaimer"),
         FieldPanel("privacy_page"),
         InlinePanel("translations", label="In other languages", heading="In other languages"),

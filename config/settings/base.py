@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
     env_bool,
@@ -341,6 +342,14 @@ OUTREACH_ONCALL_EMAIL = env_str("OUTREACH_ONCALL_EMAIL", "on-call@clinic.example
 # Terms that must never show on a lock screen (SMS bodies, email subjects); empty: the built-in list
 # (outreach/sensitive.py). The clinic's own name is always exempt.
 OUTREACH_SENSITIVE_TERMS = env_list("OUTREACH_SENSITIVE_TERMS")
+# Languages messages are sent in (outreach/languages.py; README "Languages"): ISO 639-1 codes with built-in keyword,
+# crisis and footer texts (en, es). The clinic's default among them is chosen in Settings > Clinic.
+OUTREACH_LANGUAGES = env_list("OUTREACH_LANGUAGES", ["en", "es"])
+_unsupported_languages = sorted(set(OUTREACH_LANGUAGES) - {"en", "es"})
+if _unsupported_languages or not OUTREACH_LANGUAGES:
+    raise ImproperlyConfigured(
+        f"OUTREACH_LANGUAGES must list languages among en, es; got {', '.join(_unsupported_languages) or 'none'}."
+    )
 # Article follow-ups and digests: how far back announcements count, and the link tracking parameters.
 OUTREACH_DIGEST_LOOKBACK_DAYS = env_int("OUTREACH_DIGEST_LOOKBACK_DAYS", 30, minimum=1)
 # Subscribe endpoint throttles (per client IP, per address), per hour.

@@ -1,4 +1,4 @@
-from .campaigns import Campaign, CampaignStep
+from .campaigns import Campaign, CampaignStep, StepTranslation
 from .choices import Channel, MessageStatus, Purpose
 from .consent import ConsentRecord
 from .consultations import Consultation
@@ -25,5 +25,6 @@ __all__ = [
     "MessageStatus",
     "OutboundMessage",
     "Purpose",
+    "StepTranslation",
     "Suppression",
 ]

@@ -7,6 +7,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from .choices import Channel, Purpose
+from .contacts import validate_language
 
 
 class Campaign(ClusterableModel):
@@ -74,7 +75,7 @@ class Campaign(ClusterableModel):
         return self.emails_per_day, self.emails_per_week
 
 
-class CampaignStep(models.Model):
+class CampaignStep(ClusterableModel):
     class Trigger(models.TextChoices):
         BEFORE_START = "before_start", "Before the consultation starts"
         AFTER_COMPLETED = "after_completed", "After the consultation is completed"
@@ -141,3 +142,40 @@ class CampaignStep(models.Model):
             )
 
         validate_step(self, purpose=self.campaign.purpose if self.campaign_id else None)
+
+    def templates_in(self, language):
+        """The templates a patient in `language` gets: this step's own (the clinic's default language) with, per
+        channel, the translation's text where it has one. Falls back to the default whenever a language or a
+        channel has no translation."""
+        from outreach.engine.templating import templates_in
+
+        return templates_in(self, language)
+
+
+TRANSLATED_FIELDS = ("sms_body", "email_subject", "email_text", "email_html")
+
+
+class StepTranslation(models.Model):
+    """A step's templates in another language than the clinic's default. Per channel: a translation may carry only
+    the text, only the email, or both; a channel it leaves empty falls back to the step's own templates."""
+
+    step = ParentalKey(CampaignStep, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(
+        max_length=8, validators=[validate_language], help_text="The language of these templates."
+    )
+    sms_body = models.TextField("SMS text", blank=True)
+    email_subject = models.CharField("email subject", max_length=200, blank=True)
+    email_text = models.TextField("email text", blank=True, help_text="The plain-text version of the email.")
+    email_html = models.TextField("email HTML", blank=True, help_text="The HTML version's body.")
+
+    class Meta:
+        ordering = ["language", "pk"]
+        constraints = [models.UniqueConstraint(fields=["step", "language"], name="one_translation_per_language")]
+
+    def __str__(self):
+        return f"{self.step}: {self.language}"
+
+    def clean(self):
+        from outreach.engine.templating import validate_translation
+
+        validate_translation(self, self.step)

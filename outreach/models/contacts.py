@@ -1,11 +1,21 @@
 import zoneinfo
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 
 from cms.models.settings import validate_time_zone
 
 from .choices import Channel
+
+
+def validate_language(value):
+    from outreach.languages import codes
+
+    # Choices come from OUTREACH_LANGUAGES (the environment), so they are checked here rather than declared on the
+    # field, where a change of setting would ask for a migration.
+    if value and value not in codes():
+        raise ValidationError(f"not a language messages are sent in ({', '.join(codes())})")
 
 
 def default_channels():
@@ -32,6 +42,13 @@ class Contact(models.Model):
     phone = PhoneNumberField(null=True, blank=True, unique=True, help_text="E.164, e.g. +12035550123")
     email = models.EmailField(null=True, blank=True, unique=True)
     time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    language = models.CharField(
+        "language",
+        max_length=8,
+        blank=True,
+        validators=[validate_language],
+        help_text="The language of this patient's messages. Empty: the clinic's default (Settings > Clinic).",
+    )
     preferred_channels = models.JSONField(default=default_channels, blank=True)
     sms_reachable = models.BooleanField(
         default=True, help_text="Cleared when the carrier reports the number cannot receive texts (e.g. a landline)."
@@ -51,6 +68,13 @@ class Contact(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def message_language(self):
+        """The language this contact's messages are written in (theirs, else the clinic's default)."""
+        from outreach.languages import of
+
+        return of(self)
 
     @property
     def is_patient(self):
