@@ -1,4 +1,5 @@
-"""Demo outreach for `seed_demo`: the default "Consultation reminders" campaign and three fictional patients.
+"""Demo outreach for `seed_demo`: the default campaigns (with Spanish templates) and four fictional patients, one of
+whom reads Spanish.
 
 Idempotent: the campaign is matched by name and the demo consultations by external id ("DEMO-..."). Demo patients
 use numbers in the 555-01xx range reserved for fiction and example.com addresses; with the console providers of
@@ -11,8 +12,18 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
+from outreach import languages
 from outreach.consent.ledger import record_consent
-from outreach.models import Campaign, CampaignStep, Channel, ConsentRecord, Consultation, Contact, Purpose
+from outreach.models import (
+    Campaign,
+    CampaignStep,
+    Channel,
+    ConsentRecord,
+    Consultation,
+    Contact,
+    Purpose,
+    StepTranslation,
+)
 
 REMINDER_SMS_24H = (
     "Hi {{ first_name }}, this is {{ clinic_name }}: a reminder of your consultation on {{ appointment_date }} at "
@@ -43,7 +54,10 @@ DEMO_PATIENTS = [
     ("DEMO-1", "Avery", "+12035550101", "avery.demo@example.com", "America/New_York", "24 hours before", 3),
     ("DEMO-2", "Jordan", "+12035550102", "jordan.demo@example.com", "America/Chicago", "2 hours before", 6),
     ("DEMO-3", "Riley", "+12035550103", None, "America/Los_Angeles", "24 hours before", 120),
+    ("DEMO-4", "Sofía", "+12035550104", "sofia.demo@example.com", "America/New_York", "24 hours before", 9),
 ]
+# Demo patients who read another language than the clinic's default.
+DEMO_LANGUAGES = {"DEMO-4": "es"}
 # Where a demo patient may live, most likely first. Each patient gets their preferred zone if it is daytime there
 # when their reminder falls due, else the first of these where it is: so on a first `make run` at any hour some
 # reminders go out within minutes instead of all waiting for the morning or expiring in the night (US zones, US
@@ -93,11 +107,88 @@ DIGEST_HTML = """<p>Hi {{ first_name }},</p>
 {{ article_links }}"""
 
 
+# Spanish templates of the demo campaigns' steps, by campaign and step name. Texts keep to the GSM alphabet (no á,
+# í, ó, ú) so they cost as many segments as the English ones; emails are written in full.
+SPANISH = {
+    ("Consultation reminders", "24 hours before"): {
+        "sms_body": "Hola {{ first_name }}, le escribe {{ clinic_name }}: le recordamos su consulta del "
+        "{{ appointment_date }}, {{ appointment_time }}. Responda C para confirmar o R para cambiarla. Llame al "
+        "{{ clinic_phone }}. Responda PARAR para no recibir mensajes.",
+        "email_subject": "Su consulta del {{ appointment_date }}",
+        "email_text": """Hola {{ first_name }}:
+
+Le recordamos su consulta en {{ clinic_name }} el {{ appointment_date }}, {{ appointment_time }}.
+Lugar: {{ appointment_location }}
+
+Si necesita cambiar la hora, llámenos al {{ clinic_phone }} o responda R a nuestro mensaje de texto.
+
+Hasta pronto,
+{{ clinic_name }}""",
+        "email_html": """<p>Hola {{ first_name }}:</p>
+<p>Le recordamos su consulta en <strong>{{ clinic_name }}</strong> el
+<strong>{{ appointment_date }}, {{ appointment_time }}</strong>.</p>
+<p>Lugar: {{ appointment_location }}</p>
+<p>Si necesita cambiar la hora, llámenos al {{ clinic_phone }}.</p>
+<p>Hasta pronto,<br>{{ clinic_name }}</p>""",
+    },
+    ("Consultation reminders", "2 hours before"): {
+        "sms_body": "{{ clinic_name }}: le esperamos hoy, {{ appointment_time }}. ¿Preguntas? Llame al "
+        "{{ clinic_phone }}. Responda PARAR para no recibir mensajes.",
+    },
+    ("Article follow-up", "1 day after the visit"): {
+        "sms_body": "{{ clinic_name }}: gracias por su visita. Lecturas elegidas por nuestro equipo para usted: "
+        "{{ article_links }} Responda PARAR para no recibir mensajes.",
+        "email_subject": "Lecturas elegidas para usted después de su visita",
+        "email_text": """Hola {{ first_name }}:
+
+Gracias por visitar {{ clinic_name }}. Nuestro equipo eligió estas lecturas para usted:
+
+{{ article_links }}
+
+¿Preguntas? Llámenos al {{ clinic_phone }}.""",
+        "email_html": """<p>Hola {{ first_name }}:</p>
+<p>Gracias por visitar {{ clinic_name }}. Nuestro equipo eligió estas lecturas para usted:</p>
+{{ article_links }}
+<p>¿Preguntas? Llámenos al {{ clinic_phone }}.</p>""",
+    },
+    ("Topic digest", "New articles in followed topics"): {
+        "sms_body": "{{ clinic_name }}: nuevas lecturas para usted: {{ article_links }} Responda PARAR para no "
+        "recibir mensajes.",
+        "email_subject": "Nuevas lecturas de {{ clinic_name }}",
+        "email_text": """Hola {{ first_name }}:
+
+Nuevos artículos en los temas que sigue:
+
+{{ article_links }}
+
+{{ clinic_name }} · {{ clinic_phone }}""",
+        "email_html": """<p>Hola {{ first_name }}:</p>
+<p>Nuevos artículos en los temas que sigue:</p>
+{{ article_links }}""",
+    },
+}
+
+
+def ensure_spanish_templates():
+    """The demo steps' Spanish translations, added to steps that have none yet (also on a database seeded before
+    translations existed). Nothing when Spanish is not sent, or is the clinic's default language."""
+    if "es" not in languages.codes() or languages.default_language() == "es":
+        return 0
+    added = 0
+    for (campaign_name, step_name), fields in SPANISH.items():
+        step = CampaignStep.objects.filter(campaign__name=campaign_name, name=step_name).first()
+        if step is not None and not step.translations.filter(language="es").exists():
+            StepTranslation.objects.create(step=step, language="es", **fields)
+            added += 1
+    return added
+
+
 def seed_outreach(stdout, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         ensure_education_campaigns()
         campaign = ensure_reminder_campaign()
+        ensure_spanish_templates()
         offsets = {step.name: step.offset for step in campaign.steps.all()}
         created = [
             patient
@@ -201,7 +292,12 @@ def ensure_demo_consultation(external_id, first_name, phone, email, zone, step_n
     due_at = now + datetime.timedelta(minutes=minutes)
     zone = demo_zone(zone, due_at)
     contact = Contact.objects.filter(phone=phone).first() or Contact.objects.create(
-        first_name=first_name, last_name="(demo)", phone=phone, email=email, time_zone=zone
+        first_name=first_name,
+        last_name="(demo)",
+        phone=phone,
+        email=email,
+        time_zone=zone,
+        language=DEMO_LANGUAGES.get(external_id, ""),
     )
     wording = "Demo data: consent recorded by seed_demo."
     record_consent(contact, Channel.SMS, Purpose.CARE, True, ConsentRecord.Source.ADMIN, wording=wording)

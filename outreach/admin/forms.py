@@ -35,7 +35,21 @@ class CampaignForm(WagtailAdminModelForm):
 
 
 class ContactForm(WagtailAdminModelForm):
-    pass
+    """Staff edit a patient's name and the language of their messages (the booking system owns the rest)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            from outreach import languages
+
+            field = self.fields["language"]
+            default = languages.name(languages.default_language())
+            self.fields["language"] = forms.ChoiceField(
+                choices=[("", f"The clinic's default ({default})"), *languages.choices()],
+                required=False,
+                label=field.label,
+                help_text="The language of this patient's messages and of the answers to their texts.",
+            )
 
 
 class ConsentChangeForm(forms.Form):

@@ -1,7 +1,9 @@
 """The Outreach menu: one ModelViewSet per screen, grouped. Custom actions live in outreach/admin/views.py and are
 routed through their viewset's URLs (namespaced ``outreach_<screen>:<action>``)."""
 
+from django import forms as django_forms
 from django.contrib.admin.utils import quote
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
+from outreach import languages
 from outreach.admin import campaign_changes, contacts, filters, forecasts, forms, views
 from outreach.admin.agenda import AgendaViewSet
 from outreach.admin.audit import audit
@@ -23,6 +26,7 @@ from outreach.admin.forms import CampaignForm, SuppressionForm, suppression_dige
 from outreach.admin.permissions import allowed_purposes, check_campaign_access
 from outreach.admin.preview import step_from_data
 from outreach.admin.times import PATIENT, clinic_zone
+from outreach.engine.templating import validate_translation
 from outreach.models import (
     ApiToken,
     Campaign,
@@ -33,8 +37,10 @@ from outreach.models import (
     MessageStatus,
     OutboundMessage,
     Purpose,
+    StepTranslation,
     Suppression,
 )
+from outreach.models.campaigns import TRANSLATED_FIELDS
 
 
 class ZonedHistoryView(generic.history.HistoryView):
@@ -106,6 +112,7 @@ class CampaignIndexView(generic.IndexView):
             .get_base_queryset()
             .filter(purpose__in=allowed_purposes(self.request.user))
             .annotate(step_count=Count("steps"))
+            .prefetch_related("steps__translations")
         )
 
     def get_list_more_buttons(self, instance):
@@ -212,13 +219,43 @@ class CampaignValidatingForm(CampaignForm):
                 continue
             step = step_from_data({**data, "purpose": purpose})
             problems = views.preview.preview(step)["errors"]
-            for field, errors in problems.items():
-                existing = step_form.errors.get(field, [])
-                for error in errors:
-                    if error not in existing:
-                        step_form.add_error(field if field in step_form.fields else None, error)
-                        extra_errors = True
+            extra_errors |= self.add_errors(step_form, problems)
+            extra_errors |= self.check_translations(step_form, step, purpose)
         return valid and not extra_errors
+
+    @staticmethod
+    def add_errors(form, problems):
+        added = False
+        for field, errors in problems.items():
+            existing = form.errors.get(field, [])
+            for error in errors:
+                if error not in existing:
+                    form.add_error(field if field in form.fields else None, error)
+                    added = True
+        return added
+
+    def check_translations(self, step_form, step, purpose):
+        """Each translation by the step's rules in its language, with this form's purpose and channels; one per
+        language."""
+        formset = getattr(step_form, "formsets", {}).get("translations")
+        if formset is None:
+            return False
+        added, seen = False, set()
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            translation = StepTranslation(**{field: data.get(field) or "" for field in TRANSLATED_FIELDS})
+            translation.language = data.get("language") or ""
+            if translation.language in seen:
+                added |= self.add_errors(form, {"language": ["This step already has a translation in this language."]})
+                continue
+            seen.add(translation.language)
+            try:
+                validate_translation(translation, step, purpose)
+            except ValidationError as exc:
+                added |= self.add_errors(form, exc.message_dict)
+        return added
 
     def refuse_deleting_steps_with_history(self, formset):
         """A step whose messages are in the outbox keeps them pointing at it (the history must stay readable), so
@@ -241,6 +278,14 @@ class CampaignValidatingForm(CampaignForm):
         return refused
 
 
+TRANSLATION_PANELS = [
+    FieldPanel("language", widget=django_forms.Select(choices=languages.choices())),
+    FieldPanel("sms_body"),
+    FieldPanel("email_subject"),
+    FieldPanel("email_text"),
+    FieldPanel("email_html"),
+]
+
 STEP_PANELS = [
     FieldRowPanel([FieldPanel("name"), FieldPanel("trigger")]),
     FieldRowPanel([FieldPanel("offset"), FieldPanel("max_lateness")]),
@@ -250,6 +295,16 @@ STEP_PANELS = [
     FieldPanel("email_subject"),
     FieldPanel("email_text"),
     FieldPanel("email_html"),
+    InlinePanel(
+        "translations",
+        heading="Translations",
+        label="Translation",
+        panels=TRANSLATION_PANELS,
+        help_text="The templates above are in the clinic's default language (Settings > Clinic). A patient whose "
+        "language has no translation here gets them; a translation may cover the text, the email or both, and is "
+        "checked by the same rules in its own language (a care text says how to opt out in it, e.g. 'Responda "
+        "PARAR para no recibir más').",
+    ),
 ]
 
 
@@ -270,6 +325,7 @@ class CampaignViewSet(OutreachViewSet):
         YesNoColumn("active", label="Sending", yes="Active", no="Paused"),
         Column("step_count", label="Steps"),
         ZonedTimeColumn("plan_from", label="Sends steps due from"),
+        Column("missing_translations", accessor="missing_translations_label", label="Missing translations"),
         ZonedTimeColumn("updated_at", label="Updated"),
     ]
     filterset_class = filters.CampaignFilterSet
@@ -368,6 +424,7 @@ class ContactViewSet(OutreachViewSet):
         Column("phone"),
         Column("email"),
         Column("time_zone", label="Time zone"),
+        Column("language", label="Language", accessor="language_label"),
         ZonedTimeColumn("created_at", label="Added"),
     ]
     list_export = [
@@ -377,13 +434,19 @@ class ContactViewSet(OutreachViewSet):
         "phone",
         "email",
         "time_zone",
+        "language",
         "preferred_channels",
         "sms_reachable",
         "created_at",
     ]
     export_headings = utc_headings("created_at", sms_reachable="can receive texts", time_zone="time zone")
     export_filename = "patients"
-    form_fields = ["first_name", "last_name"]  # never edited here: the booking system owns patient details
+    # Never edited here: the booking system owns patient details (the language may be corrected by staff).
+    form_fields = ["first_name", "last_name", "language"]
+    panels = [FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("language")]
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=forms.ContactForm).bind_to_model(self.model)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -61,6 +61,16 @@ def current(contact):
     return {choice: ledger.has_consent(contact, choice.channel, choice.purpose) for choice in choices_for(contact)}
 
 
+def set_language(contact, language):
+    """The language of the contact's messages, as the patient chose it ("" keeps the current one). Returns True if
+    it changed. Not consent, so not in the ledger; the contact's history (updated_at) shows it changed."""
+    if not language or language == contact.language:
+        return False
+    contact.language = language
+    contact.save(update_fields=["language", "updated_at"])
+    return True
+
+
 def apply_choices(contact, wanted):
     """Record what changed between the contact's current consent and `wanted` (a set of Choices). Returns the
     changed choices. The wording records the exact label the patient saw and what they did with it."""

@@ -8,14 +8,17 @@ is in the URL).
 
 import functools
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cms.clinic import get_clinic_settings
+from outreach import languages
 from outreach.consent import links
-from outreach.consent.preferences import apply_choices, choices_for, current, opt_out_everywhere
+from outreach.consent.preferences import apply_choices, choices_for, current, opt_out_everywhere, set_language
 from outreach.models import Channel, ConsentRecord
 
 Source = ConsentRecord.Source
@@ -62,14 +65,33 @@ def unsubscribe(request, contact, clinic):
 @signed_link_page
 def preferences(request, contact, clinic):
     choices = choices_for(contact)
+    language_error = ""
     if request.method == "POST":
-        wanted = {choice for choice in choices if request.POST.get(choice.field_name) == "on"}
-        apply_choices(contact, wanted)
-        return redirect(request.path + "?saved=1")
+        try:
+            # Checked first: a refused request writes nothing, neither language nor consent.
+            language = languages.normalise(request.POST.get("language", ""))
+        except ValidationError as exc:
+            language_error = exc.messages[0]
+        else:
+            wanted = {choice for choice in choices if request.POST.get(choice.field_name) == "on"}
+            with transaction.atomic():
+                apply_choices(contact, wanted)
+                set_language(contact, language)
+            return redirect(request.path + "?saved=1")
     state = current(contact)
     rows = [{"choice": choice, "checked": state[choice]} for choice in choices]
+    chosen = languages.of(contact, clinic)
+    language_rows = [{"code": code, "name": name, "checked": code == chosen} for code, name in languages.choices()]
     return render(
         request,
         "outreach/preferences.html",
-        {"clinic": clinic, "first_name": contact.first_name, "rows": rows, "saved": request.GET.get("saved") == "1"},
+        {
+            "clinic": clinic,
+            "first_name": contact.first_name,
+            "rows": rows,
+            "language_rows": language_rows if len(language_rows) > 1 else [],
+            "language_error": language_error,
+            "saved": request.GET.get("saved") == "1",
+        },
+        status=400 if language_error else 200,
     )

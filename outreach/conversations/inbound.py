@@ -29,8 +29,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.clinic import get_clinic_settings, messaging_name
-from outreach import metrics, tasks
-from outreach.conversations import crisis, keywords
+from outreach import languages, metrics, tasks
+from outreach.conversations import answers, crisis, keywords
 from outreach.engine import gate
 from outreach.models import Contact, InboundMessage
 
@@ -49,14 +49,14 @@ class InboundSMS:
     opt_out_type: str = ""  # Twilio Advanced Opt-Out's OptOutType (STOP, START, HELP) when Twilio acted on it
 
 
-def crisis_reply(clinic):
-    name = messaging_name(clinic)
-    phone = f" or call us at {clinic.phone}" if clinic.phone else ""
-    return (
-        f"{name}: We're glad you reached out. If you might act on thoughts of harming yourself, call or text 988 "
-        "(Suicide & Crisis Lifeline) now, any time; veterans press 1. If you are in immediate danger, call 911. "
-        f"Our team has been alerted and will contact you{phone}."
-    )
+def crisis_reply(clinic, language="en"):
+    """The crisis answer in `language` (outreach.conversations.answers): 988 serves Spanish speakers too."""
+    return answers.crisis(messaging_name(clinic), clinic.phone, language)
+
+
+def crisis_language(ctx, reading):
+    """A crisis read by the Spanish rules is answered in Spanish; any other in the patient's language."""
+    return "es" if reading.startswith("spanish") and "es" in languages.codes() else ctx.language
 
 
 def e164(number):
@@ -75,12 +75,13 @@ def find_contact(number):
 
 def classify(ctx):
     """Decide what a message is and act on it; returns a keywords.Outcome."""
-    found_crisis = crisis.is_crisis(ctx.inbound.body)
+    reading = crisis.crisis_match(ctx.inbound.body)
     action = keywords.action_for(ctx)
-    if found_crisis:
+    if reading is not None:
+        keywords.written_in(ctx, crisis_language(ctx, reading))
         # Always answered (the gate's rule for a crisis answer): whoever and wherever the sender is, whatever they
         # opted out of, at any hour.
-        answer = keywords.gated_answer(ctx, crisis_reply(ctx.clinic), gate.Kind.CRISIS_ANSWER)
+        answer = keywords.gated_answer(ctx, crisis_reply(ctx.clinic, ctx.language), gate.Kind.CRISIS_ANSWER)
         outcome = keywords.Outcome(kind=Kind.CRISIS, reply=answer, handled=False, urgent=True, alert="oncall")
         if action is not None and (action[1].kind == Kind.OPT_OUT or ctx.opt_out_type):
             # "Stop. I want to die": the opt-out is honoured too (and what Twilio did is recorded), and confirmed

@@ -12,6 +12,13 @@ With Twilio's Advanced Opt-Out, Twilio answers its opt-out, opt-in and help keyw
 ones too) and tells us which it saw (`OptOutType`: STOP, START or HELP). We then do what Twilio did, whatever our own
 reading of the words, record it as a provider report, and send no second answer (`KeywordContext.opt_out_type`).
 
+Languages: Spanish keywords (PARAR, CANCELAR, AYUDA, CONFIRMAR, CAMBIAR, COMENZAR, SI...) are registered beside
+the English ones, marked as Spanish. What the patient wrote in Spanish (a Spanish keyword, a Spanish opt-out however
+written) is answered in Spanish; anything else (STOP, C, R...) in the patient's language, else the clinic's
+default. A patient who never chose a language and texts a Spanish keyword gets Spanish from then on: their language
+is set to Spanish (staff, the booking system or the patient can change it back).
+The answers' words: outreach.conversations.answers.
+
 Keywords live in a registry (`register`), so a later feature can add one, or take over a word such as YES for a
 double opt-in, without editing this module: `register("YES", kind=..., replace=True)(handler)`. A handler gets a
 `KeywordContext` and returns an `Outcome`; it runs inside the inbound message's transaction.
@@ -25,8 +32,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from cms.clinic import messaging_name
+from outreach import languages
 from outreach.consent import identity, ledger
 from outreach.consent.preferences import opt_out_everywhere
+from outreach.conversations import answers
 from outreach.conversations import opt_out as opt_out_reading
 from outreach.conversations.reading import fold
 from outreach.engine import gate, planner
@@ -37,7 +46,7 @@ logger = logging.getLogger(__name__)
 Kind = InboundMessage.Kind
 Source = ConsentRecord.Source
 
-FILLER_WORDS = {"PLEASE", "PLS", "PLZ", "THANKS", "THANK YOU", "THX", "TY", "NOW"}
+FILLER_WORDS = {"PLEASE", "PLS", "PLZ", "THANKS", "THANK YOU", "THX", "TY", "NOW", "POR FAVOR", "PORFA", "GRACIAS"}
 # Statuses in which a visit can still be confirmed or moved by text.
 UPCOMING = (
     Consultation.Status.SCHEDULED,
@@ -56,13 +65,26 @@ class KeywordContext:
     now: datetime.datetime
     address: str | None = None  # the sender as E.164, None for a short code or alphanumeric sender
     opt_out_type: str = ""  # Twilio Advanced Opt-Out's OptOutType when Twilio acted (and answered) already
+    language: str = ""  # of the answer: the patient's (or the clinic's default); Spanish for what was written in it
+
+    def __post_init__(self):
+        if not self.language:
+            self.language = languages.of(self.contact, self.clinic)
 
     @property
     def clinic_name(self):
         return messaging_name(self.clinic)  # every reply starts with it, on the lock screen
 
     def call_us(self):
-        return f"call {self.clinic.phone}" if self.clinic.phone else "call the clinic"
+        return answers.call_us(self.clinic.phone, self.language)
+
+    def say(self, key, **values):
+        """The answer `key` in this text's language, with the clinic's name and how to call it filled in."""
+        return answers.answer(key, self.language, name=self.clinic_name, call_us=self.call_us(), **values)
+
+    def visit_when(self, consultation):
+        date_text, time_text = format_local(consultation.starts_at, self.contact.zone, self.language)
+        return {"date": date_text, "time": time_text}
 
     @property
     def source(self):
@@ -93,6 +115,7 @@ class Keyword:
     kind: str
     handler: Callable = field(compare=False)
     answers_unknown_numbers: bool = False
+    language: str = ""  # "es" for a Spanish word; "" for words of any language (STOP, C, R, INFO)
 
 
 _REGISTRY: dict[str, Keyword] = {}
@@ -111,11 +134,12 @@ def normalise(body):
     return text
 
 
-def register(*words, kind, answers_unknown_numbers=False, replace=False):
-    """Register a handler for keywords (given in any case; they are normalised like replies)."""
+def register(*words, kind, answers_unknown_numbers=False, replace=False, language=""):
+    """Register a handler for keywords (given in any case; they are normalised like replies). `language`: the
+    language the words belong to, when they belong to one (the answer is then in it)."""
 
     def decorate(handler):
-        keyword = Keyword(tuple(words), kind, handler, answers_unknown_numbers)
+        keyword = Keyword(tuple(words), kind, handler, answers_unknown_numbers, language)
         for word in words:
             key = normalise(word)
             if key in _REGISTRY and not replace:
@@ -137,8 +161,9 @@ def registered():
 
 
 def action_for(ctx):
-    """(keyword text, Keyword) to run for this text, or None: what Twilio did when it acted, else an exact keyword,
-    else an opt-out however written. Keywords unknown numbers may not use give None."""
+    """(keyword text, Keyword, language written in) to run for this text, or None: what Twilio did when it acted,
+    else an exact keyword, else an opt-out however written. Keywords unknown numbers may not use give None. The
+    language is "es" for Spanish words, else "" (the patient's own language applies)."""
     body = ctx.inbound.body
     if ctx.opt_out_type in PROVIDER_KINDS:
         kind = PROVIDER_KINDS[ctx.opt_out_type]
@@ -146,20 +171,25 @@ def action_for(ctx):
         if keyword is None or keyword.kind != kind:
             # A custom keyword of the clinic's that only Twilio knows: do what Twilio did.
             keyword = _REGISTRY[{Kind.OPT_OUT: "STOP", Kind.OPT_IN: "START", Kind.HELP: "HELP"}[kind]]
-        return text[:20], keyword
+            return text[:20], keyword, ""
+        return text[:20], keyword, keyword.language
     text, keyword = lookup(body)
+    language = keyword.language if keyword is not None else ""
     if keyword is None:
         intent = opt_out_reading.detect(body)
         if intent is not None:
             text, keyword = intent.keyword, _REGISTRY["STOP"]
+            language = intent.language if intent.language != "en" else ""
     if keyword is None or (ctx.contact is None and not keyword.answers_unknown_numbers):
         return None
-    return text, keyword
+    return text, keyword, language
 
 
 # -- Opt-out and opt-in --------------------------------------------------------------------------------------------
 
 OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT")
+# Spanish: the opt-out reader's Spanish keywords (PARAR, PARA, CANCELAR, BAJA, ALTO, BASTA, FIN, NO MAS...).
+SPANISH_OPT_OUT_WORDS = tuple(word.upper() for word in opt_out_reading.KEYWORDS["es"])
 
 
 @register(*OPT_OUT_WORDS, kind=Kind.OPT_OUT, answers_unknown_numbers=True)
@@ -184,11 +214,8 @@ def opt_out(ctx):
         changed = True  # a short code cannot be remembered; still confirm what was asked
     reply = ""
     if changed:
-        what = "emails" if channels == (Channel.EMAIL,) else "texts"
-        reply = (
-            f"{ctx.clinic_name}: You're unsubscribed and will get no more {what} from us. Reply START to resubscribe. "
-            f"To change or cancel a visit: {ctx.call_us()}."
-        )
+        what = answers.answer("emails" if channels == (Channel.EMAIL,) else "texts", ctx.language)
+        reply = ctx.say("opted_out", what=what)
     possible_cancellation = intent is not None and intent.possible_cancellation
     # A reply that is more than a keyword ("stop texting me, nobody would care if I was gone") stays open for staff:
     # a person wrote it, and it may say more than the readers understood.
@@ -200,6 +227,9 @@ def opt_out(ctx):
         handled=not (possible_cancellation or said_more),
         alert="cancellation" if possible_cancellation and ctx.contact is not None else "",
     )
+
+
+register(*SPANISH_OPT_OUT_WORDS, kind=Kind.OPT_OUT, answers_unknown_numbers=True, language="es")(opt_out)
 
 
 def not_for_subscribers(ctx, kind):
@@ -215,37 +245,27 @@ def opt_in(ctx):
         lifted = bool(ctx.address) and ledger.lift_address_opt_out(Channel.SMS, ctx.address)
         if not lifted and not ctx.opt_out_type:
             return Outcome(kind=Kind.UNKNOWN, handled=False)
-        return Outcome(
-            kind=Kind.OPT_IN,
-            reply=f"{ctx.clinic_name}: You can get texts from us again. Reply HELP for help, STOP to opt out.",
-        )
+        return Outcome(kind=Kind.OPT_IN, reply=ctx.say("address_opted_in"))
     if not identity.acts_for_patient(ctx.contact):
         return not_for_subscribers(ctx, Kind.OPT_IN)
     ledger.record_consent(
         ctx.contact, Channel.SMS, Purpose.CARE, True, ctx.source, wording=ctx.inbound.body[:500], reason=ctx.reason
     )
-    return Outcome(
-        kind=Kind.OPT_IN,
-        reply=(
-            f"{ctx.clinic_name}: You're subscribed again to visit reminders by text. Msg & data rates may apply. "
-            "Reply HELP for help, STOP to opt out."
-        ),
-    )
+    return Outcome(kind=Kind.OPT_IN, reply=ctx.say("opted_in"))
 
 
 register("START", "UNSTOP", kind=Kind.OPT_IN, answers_unknown_numbers=True)(opt_in)
+register("COMENZAR", "INICIAR", "REANUDAR", kind=Kind.OPT_IN, answers_unknown_numbers=True, language="es")(opt_in)
 register("YES", kind=Kind.OPT_IN)(opt_in)
+register("SI", kind=Kind.OPT_IN, language="es")(opt_in)
 
 
 @register("HELP", "INFO", kind=Kind.HELP, answers_unknown_numbers=True)
 def help_(ctx):
-    return Outcome(
-        kind=Kind.HELP,
-        reply=(
-            f"{ctx.clinic_name}: visit reminders and care messages. For help, {ctx.call_us()}. "
-            "Reply STOP to opt out. Msg & data rates may apply."
-        ),
-    )
+    return Outcome(kind=Kind.HELP, reply=ctx.say("help"))
+
+
+register("AYUDA", kind=Kind.HELP, answers_unknown_numbers=True, language="es")(help_)
 
 
 # -- Visits ------------------------------------------------------------------------------------------------------
@@ -272,7 +292,7 @@ def _set_status(consultation, status):
 def _no_visit(ctx, kind):
     return Outcome(
         kind=kind,
-        reply=f"{ctx.clinic_name}: We couldn't find an upcoming visit for this number. Please {ctx.call_us()}.",
+        reply=ctx.say("no_visit"),
         handled=False,  # staff should see what the patient was trying to do
     )
 
@@ -286,15 +306,12 @@ def confirm(ctx):
         if consultation is None:
             return _no_visit(ctx, Kind.CONFIRM)
         _set_status(consultation, Consultation.Status.CONFIRMED)
-    date_text, time_text = format_local(consultation.starts_at, ctx.contact.zone)
     return Outcome(
-        kind=Kind.CONFIRM,
-        consultation=consultation,
-        reply=(
-            f"{ctx.clinic_name}: Thank you, your visit on {date_text} at {time_text} is confirmed. "
-            f"To reschedule reply R or {ctx.call_us()}."
-        ),
+        kind=Kind.CONFIRM, consultation=consultation, reply=ctx.say("confirmed", **ctx.visit_when(consultation))
     )
+
+
+register("CONFIRMAR", "CONFIRMO", kind=Kind.CONFIRM, language="es")(confirm)
 
 
 @register("R", "RESCHEDULE", kind=Kind.RESCHEDULE)
@@ -306,25 +323,37 @@ def reschedule(ctx):
         if consultation is None:
             return _no_visit(ctx, Kind.RESCHEDULE)
         previous = _set_status(consultation, Consultation.Status.RESCHEDULE_REQUESTED)
-    date_text, time_text = format_local(consultation.starts_at, ctx.contact.zone)
     return Outcome(
         kind=Kind.RESCHEDULE,
         consultation=consultation,
         handled=False,  # staff have to call the patient back
         # A second R for the same visit does not page the front desk again; it is in the inbox either way.
         alert="" if previous == Consultation.Status.RESCHEDULE_REQUESTED else "staff",
-        reply=(
-            f"{ctx.clinic_name}: Thanks, we've told our team you'd like to move your visit on {date_text} at "
-            f"{time_text}. We'll contact you to find a new time, or {ctx.call_us()}."
-        ),
+        reply=ctx.say("reschedule_requested", **ctx.visit_when(consultation)),
     )
+
+
+register("CAMBIAR", "CAMBIO", "REPROGRAMAR", kind=Kind.RESCHEDULE, language="es")(reschedule)
+
+
+def written_in(ctx, language):
+    """The patient wrote in `language`: answer in it, and remember it for a contact who never chose one."""
+    if language not in languages.codes():
+        return
+    ctx.language = language
+    contact = ctx.contact
+    if contact is not None and contact.pk and not contact.language:
+        contact.language = language
+        type(contact).objects.filter(pk=contact.pk, language="").update(language=language)
 
 
 # What each keyword's answer is to the gate: an opt-out's confirmation and HELP may go past an opt-out.
 ANSWER_KINDS = {Kind.OPT_OUT: gate.Kind.OPT_OUT_ANSWER, Kind.HELP: gate.Kind.HELP_ANSWER}
 
 
-def handle(ctx, keyword_text, keyword):
+def handle(ctx, keyword_text, keyword, language=""):
+    if language:
+        written_in(ctx, language)
     outcome = keyword.handler(ctx)
     outcome.keyword = keyword_text
     if ctx.opt_out_type in PROVIDER_KINDS:
@@ -345,4 +374,14 @@ def gated_answer(ctx, reply, kind):
     return ""
 
 
-__all__ = ["KeywordContext", "Outcome", "action_for", "handle", "lookup", "normalise", "register", "registered"]
+__all__ = [
+    "KeywordContext",
+    "Outcome",
+    "action_for",
+    "handle",
+    "lookup",
+    "normalise",
+    "register",
+    "registered",
+    "written_in",
+]

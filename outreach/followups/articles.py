@@ -3,6 +3,10 @@
 Only `cms.visibility.public_pages()` articles are ever chosen, at send time, so a page unpublished, expired or
 made private since planning is never sent. A contact never gets the same article twice on a channel
 (ArticleDelivery is unique per contact, channel and page).
+
+Languages: articles are chosen among the pages of the site's default locale (one per translation, so a patient
+never gets the same article twice in two languages), and each is sent as its live translation in the patient's
+language when there is one (cms.translations.live_translation), else as it is.
 """
 
 import datetime
@@ -17,7 +21,9 @@ from django.utils.text import slugify
 from cms.frontend import frontend_url
 from cms.images import image_api_representation
 from cms.models import ArticlePage
+from cms.translations import live_translation
 from cms.visibility import public_pages
+from outreach import languages
 from outreach.engine.step_content import Content
 from outreach.models import ArticleAnnouncement, ArticleDelivery, CampaignStep
 
@@ -27,6 +33,22 @@ LINK_SALT = "outreach.article-link"
 
 def live_articles():
     return ArticlePage.objects.filter(pk__in=public_pages().type(ArticlePage).values("pk"))
+
+
+def source_articles():
+    """Live articles in the site's default locale: the pages follow-ups and digests choose among."""
+    from wagtail.models import Locale
+
+    try:
+        default = Locale.get_default()
+    except Locale.DoesNotExist:
+        return live_articles()
+    return live_articles().filter(locale=default)
+
+
+def in_language(articles, language):
+    """Each article as its live translation in `language`, else as it is."""
+    return [live_translation(page, language) for page in articles]
 
 
 def undelivered(queryset, contact, channel):
@@ -41,7 +63,7 @@ def articles_for(message):
     trigger = message.step.trigger
     if trigger == CampaignStep.Trigger.AFTER_COMPLETED and message.consultation_id:
         topics = message.consultation.topics.all()
-        chosen = live_articles().filter(topics__in=topics).distinct()
+        chosen = source_articles().filter(topics__in=topics).distinct()
     elif trigger == CampaignStep.Trigger.NEW_ARTICLE:
         chosen = digest_articles(message.contact)
     else:
@@ -53,12 +75,12 @@ def digest_articles(contact):
     """Announced articles in topics the contact confirmed, announced after they confirmed."""
     since = timezone.now() - datetime.timedelta(days=settings.OUTREACH_DIGEST_LOOKBACK_DAYS)
     subscriptions = contact.subscriptions.filter(confirmed_at__isnull=False)
-    chosen = live_articles().none()
+    chosen = source_articles().none()
     for subscription in subscriptions:
         announced = ArticleAnnouncement.objects.filter(announced_at__gte=max(since, subscription.confirmed_at)).values(
             "page_id"
         )
-        chosen = chosen | live_articles().filter(pk__in=announced, topics=subscription.topic_id)
+        chosen = chosen | source_articles().filter(pk__in=announced, topics=subscription.topic_id)
     return chosen.distinct()
 
 
@@ -118,7 +140,8 @@ def message_content(message):
     articles = articles_for(message)
     if not articles:
         return None
+    sent = in_language(articles, languages.of(message.contact))
     return Content(
-        context=article_context(articles, message.step.campaign, message.channel),
+        context=article_context(sent, message.step.campaign, message.channel),
         record=lambda: record_deliveries(message, articles),
     )

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
@@ -30,7 +31,7 @@ REQUIRED_COLUMNS = [
     "sms_consent",
     "email_consent",
 ]
-OPTIONAL_COLUMNS = ["location", "notes", "status", "topics"]
+OPTIONAL_COLUMNS = ["location", "notes", "status", "topics", "language"]
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -58,6 +59,21 @@ class TopicsField(forms.Field):
         if unknown:
             raise forms.ValidationError(f"{len(unknown)} unknown topic slug(s); see /api/v2/topics/")
         return topics
+
+
+class LanguageField(forms.Field):
+    """The patient's language of messages: a code of OUTREACH_LANGUAGES ("es"; "es-MX", "Spanish" and "Español" are
+    read as "es"). Empty: not stated (a new patient gets the clinic's default; a known one keeps theirs)."""
+
+    def to_python(self, value):
+        from outreach.languages import normalise
+
+        if value is None:
+            return ""
+        try:
+            return normalise(value)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0]) from None
 
 
 class ConsentField(forms.Field):
@@ -118,6 +134,7 @@ class IntakeForm(forms.Form):
         error_messages={"invalid_choice": "Select a valid choice: " + ", ".join(Consultation.Status.values)},
     )
     topics = TopicsField(required=False)
+    language = LanguageField(required=False)
 
     def __init__(self, data, *, json_booleans=False):
         super().__init__(data)
@@ -289,6 +306,8 @@ def match_contact(cleaned):
         values["phone"] = phone
     if email:
         values["email"] = email
+    if cleaned.get("language"):
+        values["language"] = cleaned["language"]
     if contact is None:
         contact = Contact.objects.create(**values)
         ledger.adopt_address_opt_out(contact)

@@ -68,6 +68,19 @@ class Campaign(ClusterableModel):
         if self.quiet_hours_start >= self.quiet_hours_end:
             raise ValidationError({"quiet_hours_end": "The sending window must end after it starts, on the same day."})
 
+    @property
+    def missing_translations_label(self):
+        """For the campaign list: which steps lack a translation in which language, e.g. "Español: 2 hours before
+        (SMS)"; "—" when none does."""
+        from outreach.engine.templating import missing_translations
+        from outreach.languages import name
+
+        lacking = {}
+        for step in self.steps.all():
+            for language, channels in missing_translations(step).items():
+                lacking.setdefault(language, []).append(f"{step.name} ({', '.join(channels)})")
+        return "; ".join(f"{name(language)}: {', '.join(steps)}" for language, steps in lacking.items()) or "—"
+
     def caps_for(self, channel):
         """(per local day, per rolling 7 days) for a channel."""
         if channel == Channel.SMS:
@@ -178,4 +191,6 @@ class StepTranslation(models.Model):
     def clean(self):
         from outreach.engine.templating import validate_translation
 
-        validate_translation(self, self.step)
+        step = getattr(self, "step", None) if self.step_id else self._state.fields_cache.get("step")
+        if step is not None:  # the campaign editor checks a new step's translations itself, with the form's purpose
+            validate_translation(self, step)

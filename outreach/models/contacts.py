@@ -77,6 +77,13 @@ class Contact(models.Model):
         return of(self)
 
     @property
+    def language_label(self):
+        """For staff: the language's name, or "Default (...)" while the patient has not chosen one."""
+        from outreach.languages import default_language, name
+
+        return name(self.language) if self.language else f"Default ({name(default_language())})"
+
+    @property
     def is_patient(self):
         return self.origin == self.Origin.PATIENT
 

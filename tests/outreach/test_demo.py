@@ -83,4 +83,5 @@ def test_the_preferred_zone_is_kept_when_it_is_daytime_there():
         "DEMO-1": "America/New_York",
         "DEMO-2": "America/Chicago",
         "DEMO-3": "America/Los_Angeles",
+        "DEMO-4": "America/New_York",
     }

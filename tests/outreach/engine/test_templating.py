@@ -6,6 +6,9 @@ from outreach.engine.templating import render, template_errors, validate_step
 from outreach.models import Campaign, CampaignStep, Purpose
 from tests.outreach.factories import CARE_SMS
 
+# Validation reads the clinic's default language (Settings > Clinic): the step's own templates are in it.
+pytestmark = pytest.mark.django_db
+
 
 def step(purpose=Purpose.CARE, **fields):
     values = {"name": "s", "send_sms": True, "sms_body": CARE_SMS}
