@@ -71,6 +71,9 @@ def render(template, context, *, escape_html=False):
     return PLACEHOLDER.sub(substitute, template or "")
 
 
+TEMPLATE_FIELDS = ("sms_body", "email_subject", "email_text", "email_html")
+
+
 @dataclass(frozen=True)
 class Templates:
     """The templates one patient gets from a step: per channel, in the language they are written in."""
@@ -246,7 +249,7 @@ def validate_translation(translation, step, purpose=None):
         language=language,
         required=False,
     )
-    translated = [f for f in ("sms_body", "email_subject", "email_text") if (getattr(translation, f) or "").strip()]
+    translated = [f for f in TEMPLATE_FIELDS if (getattr(translation, f) or "").strip()]
     if not translated:
         errors.setdefault("sms_body", []).append(
             "Empty translation: write the text message and/or the email in this language, or delete it."

@@ -38,10 +38,21 @@ def edit_form_data(campaign, steps):
         "steps-MAX_NUM_FORMS": "1000",
     }
     for index, fields in enumerate(steps):
-        data.update(
-            {
-                f"steps-{index}-{name}": value
-                for name, value in {"ORDER": str(index + 1), "outside_window": "wait", **fields}.items()
-            }
-        )
+        fields = {"ORDER": str(index + 1), "outside_window": "wait", **translation_forms([]), **fields}
+        data.update({f"steps-{index}-{name}": value for name, value in fields.items()})
+    return data
+
+
+def translation_forms(translations, initial=0):
+    """A step's nested translations formset (its keys without the step's prefix): one dict of fields per form."""
+    data = {
+        "translations-TOTAL_FORMS": str(len(translations)),
+        "translations-INITIAL_FORMS": str(initial),
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
+    }
+    for index, fields in enumerate(translations):
+        values = {"id": "", "DELETE": "", "sms_body": "", "email_subject": "", "email_text": "", "email_html": ""}
+        values.update(fields)
+        data.update({f"translations-{index}-{name}": value for name, value in values.items()})
     return data

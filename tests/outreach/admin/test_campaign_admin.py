@@ -9,6 +9,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from outreach.models import Campaign, Purpose
+from tests.outreach.campaign_forms import translation_forms
 from tests.outreach.factories import CARE_SMS
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ def campaign_form(name="Visit reminders", purpose="care", active="", **step):
         "steps-0-email_subject": "",
         "steps-0-email_text": "",
         "steps-0-email_html": "",
+        **{f"steps-0-{key}": value for key, value in translation_forms([]).items()},
     }
     data.update({f"steps-0-{key}": value for key, value in step.items()})
     return data

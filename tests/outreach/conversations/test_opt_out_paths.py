@@ -42,7 +42,9 @@ def texts_revoked(contact):
 def test_an_opt_out_however_written_revokes_texts_cancels_pending_and_confirms_once(client, patient, body):
     pending = sent_sms_row(sid="", status=MessageStatus.SCHEDULED, contact=patient)
     replies, inbound = text(client, body, patient.phone)
-    assert len(replies) == 1 and "unsubscribed" in replies[0]
+    # Written in Spanish, answered in Spanish (issue 20).
+    spanish = body in {"No me manden más mensajes", "ya no quiero mensajes", "para", "basta"}
+    assert len(replies) == 1 and ("Se dio de baja" if spanish else "unsubscribed") in replies[0]
     assert inbound.kind == Kind.OPT_OUT
     assert texts_revoked(patient)
     assert ledger.latest(patient, Channel.SMS, Purpose.CARE).wording == body
@@ -75,7 +77,8 @@ def test_cancel_opts_out_and_is_flagged_for_staff_as_a_possible_cancellation(
         replies, inbound = text(client, body, patient.phone)
     assert inbound.kind == Kind.OPT_OUT and texts_revoked(patient)
     assert inbound.handled_at is None  # open in the inbox for staff
-    assert len(replies) == 1 and "cancel a visit" in replies[0]
+    # The answer says how to cancel a visit, in the language the patient wrote in.
+    assert len(replies) == 1 and ("cancelar una visita" if body == "Cancelar" else "cancel a visit") in replies[0]
     assert len(mailoutbox) == 1
     email = mailoutbox[0]
     assert email.to == ["front-desk@clinic.example"] and "Possible cancellation" in email.subject
