@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 ES_SMS = (
     "Hola {{ first_name }}, le escribe {{ clinic_name }}: su visita es el {{ appointment_date }}, "
-    "{{ appointment_time }}. Responda C para confirmar. Tel {{ clinic_phone }}. Responda PARAR para no recibir mensajes."
+    "{{ appointment_time }}. Responda C para confirmar. Tel {{ clinic_phone }}. "
+    "Responda PARAR para no recibir mensajes."
 )
 ES_EMAIL = {
     "email_subject": "Su visita del {{ appointment_date }}",
