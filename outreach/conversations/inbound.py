@@ -29,8 +29,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.clinic import get_clinic_settings, messaging_name
-from outreach import languages, metrics, tasks
+from outreach import metrics, tasks
 from outreach.conversations import answers, crisis, keywords
+from outreach.conversations.reading import looks_spanish
 from outreach.engine import gate
 from outreach.models import Contact, InboundMessage
 
@@ -54,9 +55,10 @@ def crisis_reply(clinic, language="en"):
     return answers.crisis(messaging_name(clinic), clinic.phone, language)
 
 
-def crisis_language(ctx, reading):
-    """A crisis read by the Spanish rules is answered in Spanish; any other in the patient's language."""
-    return "es" if reading.startswith("spanish") and "es" in languages.codes() else ctx.language
+def crisis_language(ctx):
+    """A crisis written in Spanish is answered in Spanish; any other in the patient's language (a Spanish speaker
+    who writes in English still gets Spanish)."""
+    return "es" if looks_spanish(ctx.inbound.body) else ""
 
 
 def e164(number):
@@ -78,7 +80,7 @@ def classify(ctx):
     reading = crisis.crisis_match(ctx.inbound.body)
     action = keywords.action_for(ctx)
     if reading is not None:
-        keywords.written_in(ctx, crisis_language(ctx, reading))
+        keywords.written_in(ctx, crisis_language(ctx))
         # Always answered (the gate's rule for a crisis answer): whoever and wherever the sender is, whatever they
         # opted out of, at any hour.
         answer = keywords.gated_answer(ctx, crisis_reply(ctx.clinic, ctx.language), gate.Kind.CRISIS_ANSWER)

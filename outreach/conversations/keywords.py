@@ -338,7 +338,7 @@ register("CAMBIAR", "CAMBIO", "REPROGRAMAR", kind=Kind.RESCHEDULE, language="es"
 
 def written_in(ctx, language):
     """The patient wrote in `language`: answer in it, and remember it for a contact who never chose one."""
-    if language not in languages.codes():
+    if not language or language not in languages.codes():
         return
     ctx.language = language
     contact = ctx.contact

@@ -39,3 +39,26 @@ def clauses(text):
     """The reply cut where a person pauses, each clause folded; empty clauses dropped."""
     parts = (fold(part) for part in split_clauses(text))
     return [part for part in parts if part]
+
+
+# Words common in Spanish replies and rare in English ones, and the reverse: enough to tell which language a short
+# text is written in (a crisis text is answered in the language it was written in). Words both languages use ("no",
+# "me", "a") count for neither.
+_SPANISH_WORDS = frozenset(
+    "que quiero quiere queria quisiera ya yo estoy esta este estos mi mis para por de la el los las una uno es soy "
+    "voy vas va vivir morir muero matar matarme morirme suicidarme aguanto puedo nada nadie mas todo todos gracias "
+    "hola pero porque con sin mejor tengo muy ahora hoy manana ayuda parar basta cita mensajes usted ustedes se le "
+    "lo del al hacerme dano vida ganas".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "i the to you my want and is am it of this that not dont cant im ive will would be have has just anymore "
+    "myself life kill die end with your what".split()
+)
+
+
+def looks_spanish(text):
+    """True when a reply reads as Spanish rather than English (more Spanish than English marker words)."""
+    words = fold(text).split()
+    spanish = sum(word in _SPANISH_WORDS for word in words)
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    return spanish > english
