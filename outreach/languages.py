@@ -48,8 +48,8 @@ def normalise(value):
         return ""
     code = ALIASES.get(text, text.replace("_", "-").split("-")[0])
     if code not in codes():
-        shown = str(value).strip()[:20]
-        raise ValidationError(f"unknown language {shown!r}: use one of {', '.join(codes())} (or leave it blank)")
+        # The value is not repeated: in an import, a shifted column may put a phone number here.
+        raise ValidationError(f"unknown language: use one of {', '.join(codes())} (or leave it blank)")
     return code
 
 
