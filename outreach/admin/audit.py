@@ -11,6 +11,7 @@ ACTIONS = {
     "outreach.campaign.pause": ("Pause campaign", "Paused the campaign"),
     "outreach.campaign.test_send": ("Send test message", "Sent a test message"),
     "outreach.consent.record": ("Record consent change", "Recorded a consent change"),
+    "outreach.contact.language": ("Change language", "Changed the language of the patient's messages"),
     "outreach.consultation.status": ("Change consultation status", "Changed the consultation's status"),
     "outreach.consultation.import": ("Import consultations", "Imported consultations from CSV"),
     "outreach.outbox.retry": ("Retry message", "Rescheduled a failed message"),

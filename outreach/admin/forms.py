@@ -35,21 +35,24 @@ class CampaignForm(WagtailAdminModelForm):
 
 
 class ContactForm(WagtailAdminModelForm):
-    """Staff edit a patient's name and the language of their messages (the booking system owns the rest)."""
+    pass
+
+
+class ContactLanguageForm(forms.Form):
+    """The language of a patient's messages, as the patient told staff (the booking system may send it too)."""
+
+    language = forms.ChoiceField(
+        required=False,
+        help_text="Reminders, emails and the answers to the patient's texts are written in it; a step without a "
+        "translation in it is sent in the clinic's default language.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "language" in self.fields:
-            from outreach import languages
+        from outreach import languages
 
-            field = self.fields["language"]
-            default = languages.name(languages.default_language())
-            self.fields["language"] = forms.ChoiceField(
-                choices=[("", f"The clinic's default ({default})"), *languages.choices()],
-                required=False,
-                label=field.label,
-                help_text="The language of this patient's messages and of the answers to their texts.",
-            )
+        default = languages.name(languages.default_language())
+        self.fields["language"].choices = [("", f"The clinic's default ({default})"), *languages.choices()]
 
 
 class ConsentChangeForm(forms.Form):

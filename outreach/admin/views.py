@@ -7,6 +7,7 @@ State changes are POST only; a GET shows a confirmation page.
 import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from outreach.admin import actions, campaign_changes, contacts, preview
 from outreach.admin.audit import audit
 from outreach.admin.forms import (
     ConsentChangeForm,
+    ContactLanguageForm,
     ImportForm,
     ReplyForm,
     SendTestForm,
@@ -215,6 +217,35 @@ def contact_record_consent(request, pk):
         {
             "page_title": f"Record a consent change for {contact}",
             "header_icon": "tick-inverse",
+            "contact": contact,
+            "form": form,
+            "cancel_url": detail_url,
+        },
+    )
+
+
+# Staff who record a patient's consent change at their request may record the language they asked for too.
+@require_perms("outreach.view_contact", "outreach.add_consentrecord")
+def contact_language(request, pk):
+    contact = get_object_or_404(Contact, pk=pk)
+    detail_url = reverse("outreach_contacts:inspect", args=[contact.pk])
+    form = ContactLanguageForm(request.POST or None, initial={"language": contact.language})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        if language != contact.language:
+            with transaction.atomic():
+                previous = contact.language
+                contact.language = language
+                contact.save(update_fields=["language", "updated_at"])
+                audit(contact, "outreach.contact.language", request.user, previous=previous, language=language)
+        messages.success(request, f"Language of messages: {contact.language_label}.")
+        return redirect(detail_url)
+    return TemplateResponse(
+        request,
+        "outreach/admin/contact_language.html",
+        {
+            "page_title": f"Language of {contact}'s messages",
+            "header_icon": "globe",
             "contact": contact,
             "form": form,
             "cancel_url": detail_url,

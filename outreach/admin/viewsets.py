@@ -398,6 +398,7 @@ class ContactInspectView(generic.InspectView):
             inbound=contact.inbound_messages.select_related("handled_by").order_by("-received_at")[:50],
             can_record_consent=user.has_perm("outreach.add_consentrecord"),
             record_consent_url=reverse("outreach_contacts:record_consent", args=[contact.pk]),
+            language_url=reverse("outreach_contacts:language", args=[contact.pk]),
             demo=demo,
             can_simulate=demo and bool(contact.phone) and user.has_perm("outreach.change_inboundmessage"),
             simulate_url=reverse("outreach_contacts:simulate_reply", args=[contact.pk]),
@@ -441,16 +442,12 @@ class ContactViewSet(OutreachViewSet):
     ]
     export_headings = utc_headings("created_at", sms_reachable="can receive texts", time_zone="time zone")
     export_filename = "patients"
-    # Never edited here: the booking system owns patient details (the language may be corrected by staff).
-    form_fields = ["first_name", "last_name", "language"]
-    panels = [FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("language")]
-
-    def get_edit_handler(self):
-        return ObjectList(self.panels, base_form_class=forms.ContactForm).bind_to_model(self.model)
+    form_fields = ["first_name", "last_name"]  # never edited here: the booking system owns patient details
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("<int:pk>/consent/", views.contact_record_consent, name="record_consent"),
+            path("<int:pk>/language/", views.contact_language, name="language"),
             path("<int:pk>/simulate-reply/", views.contact_simulate_reply, name="simulate_reply"),
         ]
 
