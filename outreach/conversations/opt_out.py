@@ -24,7 +24,8 @@ CANCEL (and Spanish "cancelar") is ambiguous: it may mean the visit. It opts out
 result says `possible_cancellation` so the reply stays open for staff and the front desk is told.
 
 Languages: each language has its own keyword list and rules (`KEYWORDS`, `INTENT_RULES`), so another language is a
-new entry, not a new mechanism. Answers are in English for now (Spanish answers are issue 20).
+new entry, not a new mechanism. An opt-out read in Spanish is answered in Spanish (`OptOutIntent.language`,
+outreach.conversations.answers).
 """
 
 import re

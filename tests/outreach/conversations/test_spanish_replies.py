@@ -172,3 +172,14 @@ def test_parar_with_a_crisis_gets_both_answers_in_spanish(client, patient):
     crisis_answer, opt_out_answer = replies[0].split("\n\n")
     assert crisis_answer.startswith("Test Clinic: Gracias por escribirnos.")
     assert opt_out_answer.startswith("Test Clinic: Se dio de baja")
+
+
+@pytest.mark.parametrize(
+    ("body", "spanish"),
+    [("me quiero morir", True), ("Ya no aguanto mas", True), ("no quiero vivir así", True),
+     ("I want to die", False), ("I can't do this anymore", False), ("no", False), ("ok", False)],
+)  # fmt: skip
+def test_the_language_a_reply_is_written_in(body, spanish):
+    from outreach.conversations.reading import looks_spanish
+
+    assert looks_spanish(body) is spanish
