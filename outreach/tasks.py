@@ -32,11 +32,12 @@ def send_message(message_id):
 
 
 @shared_task(ignore_result=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def send_subscription_confirmation(contact_id, channel):
-    """The double opt-in request: an email with a confirmation link, or a text asking for YES."""
+def send_subscription_confirmation(contact_id, channel, language=""):
+    """The double opt-in request: an email with a confirmation link, or a text asking for YES (in `language`, the
+    subscribe form's; empty: the clinic's default)."""
     from outreach.followups import confirmations
 
-    confirmations.send(contact_id, channel)
+    confirmations.send(contact_id, channel, language)
 
 
 @shared_task(ignore_result=True)

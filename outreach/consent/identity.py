@@ -36,8 +36,9 @@ def address_lookup(channel, address):
     return {"phone": address} if channel == Channel.SMS else {"email__iexact": address}
 
 
-def holder_or_subscriber(channel, address, *, time_zone):
-    """The contact that holds `address` (locked), or a new subscriber contact holding only it.
+def holder_or_subscriber(channel, address, *, time_zone, language=""):
+    """The contact that holds `address` (locked), or a new subscriber contact holding only it (in `language`, the
+    language of the form's page; an existing contact keeps its own).
 
     Two identical form posts racing each other both end here: the insert is ON CONFLICT DO NOTHING on the unique
     address, so the second waits for the first to commit and then finds its row (no IntegrityError, no 500)."""
@@ -47,7 +48,11 @@ def holder_or_subscriber(channel, address, *, time_zone):
         return contact
     field = "phone" if channel == Channel.SMS else "email"
     Contact.objects.bulk_create(
-        [Contact(origin=Origin.SUBSCRIBE_FORM, first_name="", time_zone=time_zone, **{field: address})],
+        [
+            Contact(
+                origin=Origin.SUBSCRIBE_FORM, first_name="", time_zone=time_zone, language=language, **{field: address}
+            )
+        ],
         ignore_conflicts=True,
     )
     return Contact.objects.select_for_update().get(**lookup)

@@ -64,6 +64,17 @@ ANSWERS = {
         "es": "{name}: Gracias, recibirá nuestros artículos de vez en cuando por mensaje de texto. Responda PARAR "
         "para no recibir más.",
     },
+    # The double opt-in of a topic subscription by text, and its email's subject (outreach.followups.confirmations).
+    "subscription_confirmation": {
+        "en": "{name}: reply YES to confirm you would like our occasional patient-education texts. Reply STOP to opt "
+        "out. {phone}",
+        "es": "{name}: responda SI para confirmar que desea recibir nuestros mensajes educativos ocasionales. "
+        "Responda PARAR para no recibir mensajes. {phone}",
+    },
+    "subscription_confirmation_subject": {
+        "en": "Please confirm your subscription to {name}",
+        "es": "Confirme su suscripción a {name}",
+    },
     # 988 answers in Spanish: press 2 on a call, or text AYUDA (988lifeline.org/es).
     "crisis": {
         "en": "{name}: We're glad you reached out. If you might act on thoughts of harming yourself, call or text 988 "

@@ -13,6 +13,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.formfields import PhoneNumberField
@@ -34,6 +35,17 @@ class SubscribeForm(forms.Form):
     phone = PhoneNumberField(required=False, region="US")
     consent_wording = forms.CharField(max_length=2000)
     topics = forms.JSONField()
+    # The language of the page the form is on: the confirmation is written in it, and a new subscriber's
+    # messages too. A contact that already exists keeps its own (the form never changes a contact).
+    language = forms.CharField(required=False, max_length=20)
+
+    def clean_language(self):
+        from outreach.languages import normalise
+
+        try:
+            return normalise(self.cleaned_data.get("language"))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0]) from None
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
@@ -76,7 +88,9 @@ def request_subscription(cleaned):
         for channel, key in ((Channel.EMAIL, "email"), (Channel.SMS, "phone")):
             if not cleaned[key]:
                 continue
-            contact = identity.holder_or_subscriber(channel, str(cleaned[key]), time_zone=time_zone)
+            contact = identity.holder_or_subscriber(
+                channel, str(cleaned[key]), time_zone=time_zone, language=cleaned.get("language", "")
+            )
             # ON CONFLICT DO NOTHING: a double-submitted form follows the same topics once, and never fails.
             Subscription.objects.bulk_create(
                 [Subscription(contact=contact, topic=topic) for topic in cleaned["topics"]], ignore_conflicts=True

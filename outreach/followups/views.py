@@ -81,9 +81,12 @@ class SubscribeView(APIView):
             ):
                 return Response({"detail": "Too many requests; try again later."}, status=429)
         confirmations = request_subscription(cleaned)
+        language = cleaned.get("language", "")
         for contact_id, channel in confirmations:
             transaction.on_commit(
-                lambda contact_id=contact_id, channel=channel: send_subscription_confirmation.delay(contact_id, channel)
+                lambda contact_id=contact_id, channel=channel: send_subscription_confirmation.delay(
+                    contact_id, channel, language
+                )
             )
         return Response(
             {"status": "pending_confirmation", "channels": [channel for _, channel in confirmations]},

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from outreach.demo import DAYTIME_HOURS, DEMO_PATIENTS, demo_zone, seed_outreach
 from outreach.engine.policy import next_allowed_moment
-from outreach.engine.templating import validate_step
+from outreach.engine.templating import validate_step, validate_translation
 from outreach.models import Campaign, Consultation, Contact
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,23 @@ def test_seed_demo_creates_the_reminder_campaign_once_with_valid_templates():
     ]
     for step in steps:
         validate_step(step)
-    assert Consultation.objects.filter(external_id__startswith="DEMO-").count() == 3
-    assert Contact.objects.count() == 3
+    assert Consultation.objects.filter(external_id__startswith="DEMO-").count() == 4
+    assert Contact.objects.count() == 4
+    assert Contact.objects.get(first_name="Sofía").language == "es"
     for contact in Contact.objects.all():
         assert str(contact.phone).startswith("+1203555010")
         assert contact.email is None or contact.email.endswith("@example.com")
+
+
+def test_every_seeded_step_has_a_valid_spanish_translation():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    for campaign in Campaign.objects.all():
+        assert campaign.missing_translations_label == "—", campaign.name
+        for step in campaign.steps.all():
+            [translation] = step.translations.all()
+            assert translation.language == "es"
+            validate_translation(translation, step)
 
 
 def demo_visits():

@@ -50,7 +50,7 @@ def test_subscribing_records_a_pending_request_and_queues_a_confirmation_by_id(
     assert (record.pending, record.source, record.wording) == (True, "subscription", WORDING)
     assert not has_consent(contact, Channel.EMAIL, Purpose.EDUCATION)
     assert Subscription.objects.get().confirmed_at is None
-    assert queued == [(contact.pk, "email")]  # ids only: no address in the broker
+    assert queued == [(contact.pk, "email", "")]  # ids only: no address in the broker
 
 
 def test_the_confirmation_email_reaches_the_provider_with_its_link(api, postmark_settings):
