@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0008_admin_labels'),
+        ('outreach', '0009_outbound_ambiguous_since'),
     ]
 
     operations = [
