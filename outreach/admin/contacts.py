@@ -88,6 +88,8 @@ SAMPLE_REPLIES = [
     ("YES", "YES (confirm a subscription)"),
     ("HELP", "HELP"),
     (CRISIS_SAMPLE, "A crisis text"),
+    ("CONFIRMAR", "CONFIRMAR (confirm, in Spanish)"),
+    ("PARAR", "PARAR (opt out, in Spanish)"),
 ]
 
 
