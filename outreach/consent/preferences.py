@@ -16,6 +16,16 @@ PURPOSE_LABELS = {
     Purpose.CARE: "Reminders about your visits",
     Purpose.EDUCATION: "Articles and follow-ups after your visit",
 }
+# The same labels in the other languages of outreach.languages (the page is in the patient's language).
+LABELS_IN = {
+    "es": (
+        {Channel.SMS: "Mensajes de texto", Channel.EMAIL: "Correo electrónico"},
+        {
+            Purpose.CARE: "Recordatorios de sus visitas",
+            Purpose.EDUCATION: "Artículos y seguimiento después de su visita",
+        },
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,11 @@ class Choice:
 
     @property
     def label(self):
-        return f"{CHANNEL_LABELS[self.channel]}: {PURPOSE_LABELS[self.purpose]}"
+        return self.label_in("en")
+
+    def label_in(self, language):
+        channels, purposes = LABELS_IN.get(language, (CHANNEL_LABELS, PURPOSE_LABELS))
+        return f"{channels[self.channel]}: {purposes[self.purpose]}"
 
 
 def revoked(contact, channel, purpose):
@@ -71,15 +85,16 @@ def set_language(contact, language):
     return True
 
 
-def apply_choices(contact, wanted):
+def apply_choices(contact, wanted, language="en"):
     """Record what changed between the contact's current consent and `wanted` (a set of Choices). Returns the
-    changed choices. The wording records the exact label the patient saw and what they did with it."""
+    changed choices. The wording records the exact label the patient saw (in the page's `language`) and what they
+    did with it."""
     changed = []
     for choice, granted in current(contact).items():
         want = choice in wanted
         if want == granted:
             continue
-        wording = f'Preference page: "{choice.label}" {"ticked" if want else "unticked"}'
+        wording = f'Preference page: "{choice.label_in(language)}" {"ticked" if want else "unticked"}'
         if want:
             ledger.record_consent(
                 contact, choice.channel, choice.purpose, True, Source.PREFERENCE_LINK, wording=wording

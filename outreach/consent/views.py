@@ -10,7 +10,8 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -22,6 +23,15 @@ from outreach.consent.preferences import apply_choices, choices_for, current, op
 from outreach.models import Channel, ConsentRecord
 
 Source = ConsentRecord.Source
+
+
+def render(request, template, context, status=200, language="en"):
+    """The page in the patient's language: `outreach/<name>.<language>.html` when there is one, else the English
+    page; `lang` on the page says which."""
+    name = template.removesuffix(".html")
+    return TemplateResponse(
+        request, [f"{name}.{language}.html", template], {**context, "language": language}, status=status
+    ).render()
 
 
 def signed_link_page(view):
@@ -49,6 +59,7 @@ def signed_link_page(view):
 @signed_link_page
 def unsubscribe(request, contact, clinic):
     context = {"clinic": clinic, "first_name": contact.first_name, "preferences_url": links.preferences_url(contact)}
+    language = languages.of(contact, clinic)
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         wording = (
@@ -57,14 +68,15 @@ def unsubscribe(request, contact, clinic):
             else 'Unsubscribe page: pressed "Unsubscribe from all emails"'
         )
         opt_out_everywhere(contact, Channel.EMAIL, Source.UNSUBSCRIBE_LINK, wording=wording)
-        return render(request, "outreach/unsubscribed.html", context)
-    return render(request, "outreach/unsubscribe.html", context)
+        return render(request, "outreach/unsubscribed.html", context, language=language)
+    return render(request, "outreach/unsubscribe.html", context, language=language)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_link_page
 def preferences(request, contact, clinic):
     choices = choices_for(contact)
+    shown_in = languages.of(contact, clinic)
     language_error = ""
     if request.method == "POST":
         try:
@@ -75,13 +87,12 @@ def preferences(request, contact, clinic):
         else:
             wanted = {choice for choice in choices if request.POST.get(choice.field_name) == "on"}
             with transaction.atomic():
-                apply_choices(contact, wanted)
+                apply_choices(contact, wanted, shown_in)
                 set_language(contact, language)
             return redirect(request.path + "?saved=1")
     state = current(contact)
-    rows = [{"choice": choice, "checked": state[choice]} for choice in choices]
-    chosen = languages.of(contact, clinic)
-    language_rows = [{"code": code, "name": name, "checked": code == chosen} for code, name in languages.choices()]
+    rows = [{"choice": choice, "label": choice.label_in(shown_in), "checked": state[choice]} for choice in choices]
+    language_rows = [{"code": code, "name": name, "checked": code == shown_in} for code, name in languages.choices()]
     return render(
         request,
         "outreach/preferences.html",
@@ -94,4 +105,5 @@ def preferences(request, contact, clinic):
             "saved": request.GET.get("saved") == "1",
         },
         status=400 if language_error else 200,
+        language=shown_in,
     )

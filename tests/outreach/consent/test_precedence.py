@@ -125,7 +125,8 @@ def inbound(settings, db):
 @pytest.mark.parametrize("body", ["STOP", "Stop texting me", "take me off your list", "no me manden más mensajes"])
 def test_a_stop_from_an_unknown_number_is_remembered_by_address_and_confirmed_once(client, inbound, body):
     replies, message = text(client, body, UNKNOWN)
-    assert len(replies) == 1 and "unsubscribed" in replies[0]
+    # Written in Spanish, answered in Spanish (issue 20).
+    assert len(replies) == 1 and ("Se dio de baja" if "manden" in body else "unsubscribed") in replies[0]
     assert message.contact is None and message.kind == InboundMessage.Kind.OPT_OUT
     suppression = suppression_for(UNKNOWN)
     assert suppression.reason == Suppression.Reason.OPTED_OUT

@@ -54,3 +54,22 @@ def test_an_unknown_language_is_refused_naming_the_field_and_nothing_is_written(
     assert "Language: unknown language: use one of en, es" in response.content.decode()
     assert Contact.objects.get(pk=patient.pk).language == ""
     assert ConsentRecord.objects.count() == records
+
+
+def test_a_spanish_speaking_patients_pages_are_in_spanish_and_the_ledger_keeps_the_spanish_label(patient):
+    Contact.objects.filter(pk=patient.pk).update(language="es")
+    page = Client().get(path(patient)).content.decode()
+    assert '<html lang="es">' in page and "Elija qué mensajes recibe" in page
+    assert "Mensajes de texto: Recordatorios de sus visitas" in page
+    post(patient, language="es", email__care="on")
+    record = consent.latest(patient, Channel.SMS, Purpose.CARE)
+    assert record.wording == 'Preference page: "Mensajes de texto: Recordatorios de sus visitas" unticked'
+    unsubscribe = Client().get(f"/u/{links.make_token(patient)}/").content.decode()
+    assert '<html lang="es">' in unsubscribe and "Darme de baja de todos los correos" in unsubscribe
+    done = Client().post(f"/u/{links.make_token(patient)}/").content.decode()
+    assert "Se dio de baja" in done
+
+
+def test_an_english_speaking_patients_pages_stay_in_english(client, patient):
+    page = client.get(path(patient)).content.decode()
+    assert '<html lang="en">' in page and "Choose what you receive" in page
