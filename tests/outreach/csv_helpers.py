@@ -50,6 +50,7 @@ def row(**overrides):
         "location": "Milford office",
         "notes": "",
         "status": "",
+        "language": "",
     }
     values.update(overrides)
     return values
