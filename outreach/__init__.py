@@ -10,5 +10,6 @@ Rooms, from the bottom up; a room imports only the rooms below it (and `models`,
 - followups/     articles after a visit, announcements and digests, topic subscriptions and their confirmation
 - intake/        consultations and patients from the booking system (CSV and API)
 - webhooks/      provider callbacks: validate, parse, hand on; admin/ the Wagtail admin screens
+`languages.py` (which language a contact's messages are in, dates written in it) is read by every room.
 `tasks.py` is the Celery boundary (ids in, the rooms' functions called inside); `urls.py` mounts the public routes.
 """
