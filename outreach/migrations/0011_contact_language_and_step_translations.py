@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0009_outbound_ambiguous_since'),
+        ('outreach', '0010_skip_reason_country'),
     ]
 
     operations = [
