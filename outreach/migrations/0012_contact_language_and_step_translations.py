@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0010_skip_reason_country'),
+        ('outreach', '0011_campaign_no_backfill_and_early_reminders'),
     ]
 
     operations = [
