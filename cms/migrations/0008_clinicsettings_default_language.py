@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0006_person_user_and_review_record'),
+        ('cms', '0007_translations'),
     ]
 
     operations = [
