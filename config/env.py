@@ -106,6 +106,13 @@ def env_database(name, default):
         config = dj_database_url.parse(value, conn_max_age=0)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
+    # Persistent connections (README "Running at scale"): a web thread or worker thread keeps its connection for
+    # DATABASE_CONN_MAX_AGE seconds instead of opening one per request or task (a new PostgreSQL session costs a
+    # fork on the server and several round trips here). Health checks make a connection that broke while idle (a
+    # database restart, a failover) be replaced before it is used, instead of failing the next request or task.
+    # Workers keep theirs across tasks through config/celery_connections.py.
+    config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    config["CONN_HEALTH_CHECKS"] = True
     if scheme == "sqlite":
         config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config

@@ -240,6 +240,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
+# Keep each worker thread's database connection across tasks (config/celery_connections.py): Celery's Django fixup
+# closes it only every 2 x CELERY_DB_REUSE_MAX task signals; CONN_MAX_AGE and the health checks decide otherwise.
+if DATABASES["default"]["CONN_MAX_AGE"]:
+    CELERY_DB_REUSE_MAX = 100_000
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "outreach")
 OUTREACH_TICK_SECONDS = env_int("OUTREACH_TICK_SECONDS", 30, minimum=1, maximum=3600)
 CELERY_BEAT_SCHEDULE = {

@@ -5,7 +5,7 @@ what production runs. The benchmark driver sets the provider variables (SMS_PROV
 POSTMARK_*, PUBLIC_BASE_URL...) in the environment of the processes it starts.
 """
 
-from config.env import env_database, env_int, env_str, env_url
+from config.env import env_database, env_str, env_url
 
 from .base import *  # noqa: F403
 from .base import CACHES, LOGGING
@@ -29,10 +29,3 @@ CELERY_BEAT_SCHEDULE = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # no real passwords here
 MEDIA_ROOT = VAR_DIR / "bench-media"  # noqa: F405
 LOGGING["root"]["level"] = env_str("LOG_LEVEL", "WARNING")
-
-# What-if knobs for experiments (`python -m bench --what-if`): both off by default, i.e. as production runs today.
-# CONN_MAX_AGE keeps a PostgreSQL connection across requests/tasks; CELERY_DB_REUSE_MAX stops Celery's Django fixup
-# from closing it after every task (which it does, whatever CONN_MAX_AGE says, unless this is set).
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("BENCH_CONN_MAX_AGE", 0, minimum=0)
-if env_int("BENCH_CELERY_DB_REUSE_MAX", 0, minimum=0):
-    CELERY_DB_REUSE_MAX = env_int("BENCH_CELERY_DB_REUSE_MAX", 0, minimum=0)
