@@ -344,7 +344,7 @@ def celery_workers(config, env, include=(), name="worker", app_module="celery_ap
                 "--hostname",
                 hostname,
                 "--queues",
-                queue or os.environ["BENCH_CELERY_QUEUE"],
+                queue or f"{os.environ['BENCH_CELERY_QUEUE']},{os.environ['BENCH_CELERY_QUEUE']}-control",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

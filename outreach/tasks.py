@@ -12,7 +12,8 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 @exclusive("outreach-tick")  # one tick at a time, whatever the number of beats (config/periodic.py)
 def tick():
-    """Beat's heartbeat for outreach: recover stale leases, expire, plan, then dispatch what is due."""
+    """Beat's heartbeat for outreach (every OUTREACH_TICK_SECONDS): recover stale leases, expire, plan, then dispatch
+    what is due (the frequent `dispatch_due` does the same last step in between)."""
     from outreach.engine import dispatch, planner
 
     recovered = dispatch.recover_expired_leases()
@@ -22,6 +23,18 @@ def tick():
     logger.info(
         "outreach tick: recovered=%d expired=%d planned=%d dispatched=%d", recovered, expired, planned, handed_out
     )
+
+
+@shared_task(ignore_result=True)
+@exclusive("outreach-dispatch")
+def dispatch_due():
+    """Beat's frequent dispatch (every OUTREACH_DISPATCH_SECONDS): hand out the rows that fell due since the last
+    one, no planning; when nothing is due, one indexed query per channel."""
+    from outreach.engine import dispatch
+
+    handed_out = dispatch.dispatch(send_message.delay)
+    if handed_out:
+        logger.info("outreach dispatch: dispatched=%d", handed_out)
 
 
 @shared_task(ignore_result=True)

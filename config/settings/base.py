@@ -246,8 +246,22 @@ if DATABASES["default"]["CONN_MAX_AGE"]:
     CELERY_DB_REUSE_MAX = 100_000
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "outreach")
 OUTREACH_TICK_SECONDS = env_int("OUTREACH_TICK_SECONDS", 30, minimum=1, maximum=3600)
+# The outreach dispatch: hands out what is due every OUTREACH_DISPATCH_SECONDS, apart from the slower tick (leases,
+# expiry, planning), so the first message of a burst leaves within about a second of its due time. Idle, it is one
+# indexed query per channel. Both on the control queue (celery_app.py); each expires rather than pile up when no
+# worker takes it.
+OUTREACH_DISPATCH_SECONDS = env_int("OUTREACH_DISPATCH_SECONDS", 1, minimum=1, maximum=60)
 CELERY_BEAT_SCHEDULE = {
-    "outreach-tick": {"task": "outreach.tasks.tick", "schedule": float(OUTREACH_TICK_SECONDS)},
+    "outreach-tick": {
+        "task": "outreach.tasks.tick",
+        "schedule": float(OUTREACH_TICK_SECONDS),
+        "options": {"expires": float(OUTREACH_TICK_SECONDS)},
+    },
+    "outreach-dispatch": {
+        "task": "outreach.tasks.dispatch_due",
+        "schedule": float(OUTREACH_DISPATCH_SECONDS),
+        "options": {"expires": float(max(2, OUTREACH_DISPATCH_SECONDS))},
+    },
     "wagtail-publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 60.0},
     # Daily at 03:17 UTC (off the hour, when clinics are closed): config/tasks.py, README "Retention".
     "retention": {"task": "config.tasks.retention", "schedule": crontab(hour=3, minute=17)},
@@ -333,7 +347,9 @@ EMAIL_BACKEND = {
 OUTREACH_PLAN_AHEAD_SECONDS = env_int("OUTREACH_PLAN_AHEAD_SECONDS", 900, minimum=0)
 OUTREACH_PLAN_LOOKBACK_SECONDS = env_int("OUTREACH_PLAN_LOOKBACK_SECONDS", 6 * 3600, minimum=0)
 OUTREACH_DISPATCH_BATCH = env_int("OUTREACH_DISPATCH_BATCH", 500, minimum=1)
-OUTREACH_DISPATCH_MAX_PER_TICK = env_int("OUTREACH_DISPATCH_MAX_PER_TICK", 20000, minimum=1)
+# Rows of a channel claimed and not yet settled (queued or being sent) at most: claims are sized to what the workers
+# can take before their leases run out, so nothing waits in the queue past its lease (README "Running at scale").
+OUTREACH_MAX_IN_FLIGHT = env_int("OUTREACH_MAX_IN_FLIGHT", 1000, minimum=1)
 OUTREACH_LEASE_SECONDS = env_int("OUTREACH_LEASE_SECONDS", 180, minimum=30)
 OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", 8, minimum=1)
 OUTREACH_RETRY_BASE_SECONDS = env_int("OUTREACH_RETRY_BASE_SECONDS", 30, minimum=1)

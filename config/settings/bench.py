@@ -8,7 +8,7 @@ POSTMARK_*, PUBLIC_BASE_URL...) in the environment of the processes it starts.
 from config.env import env_database, env_str, env_url
 
 from .base import *  # noqa: F403
-from .base import CACHES, LOGGING
+from .base import CACHES, CELERY_BEAT_SCHEDULE, LOGGING
 
 SECRET_KEY = env_str("SECRET_KEY", "bench-secret-key-not-for-production-0123456789abcdefghijklmnopq")
 DEBUG = False
@@ -22,9 +22,8 @@ CACHES["default"]["LOCATION"] = REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = env_str("BENCH_KEY_PREFIX", "clinic-bench")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = env_str("BENCH_CELERY_QUEUE", "bench")
-CELERY_BEAT_SCHEDULE = {
-    "outreach-tick": {"task": "outreach.tasks.tick", "schedule": float(OUTREACH_TICK_SECONDS)},  # noqa: F405
-}
+# The outreach schedule as shipped (tick and dispatch), without the CMS and retention tasks.
+CELERY_BEAT_SCHEDULE = {name: entry for name, entry in CELERY_BEAT_SCHEDULE.items() if name.startswith("outreach-")}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # no real passwords here
 MEDIA_ROOT = VAR_DIR / "bench-media"  # noqa: F405

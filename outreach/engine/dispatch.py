@@ -76,13 +76,19 @@ def claim_due(now=None, limit=None, channel=None):
 
 
 def tick_allowance(channel):
-    """How many rows of a channel one tick may hand out. A paced channel gets one tick's worth of its rate, less
-    what is still queued, so tasks never pile up behind the pacer (and their leases never run out waiting)."""
+    """How many rows of a channel one dispatch may hand out: what keeps the workers busy until the next dispatch,
+    less what is still claimed and unsettled, so tasks never pile up in the queue (where their leases would run out
+    and recovery would hand the rows out again).
+
+    A paced channel gets two dispatch periods of its rate (so the pacer never runs dry between dispatches); any other
+    channel up to OUTREACH_MAX_IN_FLIGHT, which is sized to drain well inside a lease."""
     rate = pacing.rate_for(channel)
-    if not rate:
-        return settings.OUTREACH_DISPATCH_MAX_PER_TICK
+    if rate:
+        ceiling = rate * 2 * settings.OUTREACH_DISPATCH_SECONDS
+    else:
+        ceiling = settings.OUTREACH_MAX_IN_FLIGHT
     in_flight = OutboundMessage.objects.filter(status=MessageStatus.SENDING, channel=channel).count()
-    return max(0, rate * settings.OUTREACH_TICK_SECONDS - in_flight)
+    return max(0, ceiling - in_flight)
 
 
 def dispatch(enqueue, now=None):

@@ -35,3 +35,15 @@ def test_a_real_worker_publishes_a_scheduled_page(tmp_path):
 
     page.refresh_from_db()
     assert page.live_revision_id == revision.pk
+
+
+def test_beat_tasks_go_to_a_control_queue_that_every_worker_consumes_beside_the_send_queue():
+    from django.conf import settings
+
+    send = settings.CELERY_TASK_DEFAULT_QUEUE
+    assert [queue.name for queue in app.conf.task_queues] == [send, f"{send}-control"]
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert app.amqp.router.route({}, entry["task"])["queue"].name == f"{send}-control"
+    assert app.amqp.router.route({}, "outreach.tasks.send_message")["queue"].name == send
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["outreach-dispatch"]["schedule"] == 1.0 < schedule["outreach-tick"]["schedule"]

@@ -129,3 +129,15 @@ def test_a_task_that_waited_past_its_lease_does_not_send_and_recovery_hands_the_
     assert row.provider_call_started_at is None and row.attempts == 0
     recover_expired_leases()
     assert OutboundMessage.objects.get().status == MessageStatus.SCHEDULED
+
+
+@pytest.mark.django_db
+def test_a_dispatch_claims_no_more_than_the_workers_can_take_before_their_leases_run_out(settings):
+    settings.OUTREACH_MAX_IN_FLIGHT = 3
+    ids = plan_rows(5)
+    handed = []
+    assert dispatch(handed.append) == 3
+    assert dispatch(handed.append) == 0  # three still claimed and unsettled: nothing more until they settle
+    OutboundMessage.objects.filter(pk=handed[0]).update(status=MessageStatus.SENT)
+    assert dispatch(handed.append) == 1
+    assert len(set(handed)) == 4 and set(handed) <= set(ids)
