@@ -7,10 +7,11 @@ planners at once, never makes a second row.
 """
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from outreach.consent import ledger
@@ -27,6 +28,7 @@ from outreach.models import (
     Purpose,
     Subscription,
 )
+from outreach.models.contacts import default_channels
 from outreach.models.outbox import STOPPED_FOR_CONSULTATION, STOPPED_FOR_PAUSE, STOPPED_FOR_UNTICKED_CHANNEL
 
 
@@ -58,30 +60,19 @@ def plan_window(step, now):
 def plan_step(step, now):
     earliest_due, latest_due = plan_window(step, now)
     shift = timing.max_shift(step)  # a step moved out of the night: widen the search, then filter on its due time
-    consultations = (
-        Consultation.objects.filter(
-            status__in=Consultation.REMINDABLE,
-            starts_at__gt=max(now, earliest_due + step.offset - shift),
-            starts_at__lte=latest_due + step.offset + shift,
-        )
-        .select_related("contact")
-        .only(
-            "id",
-            "starts_at",
-            "contact__id",
-            "contact__phone",
-            "contact__email",
-            "contact__preferred_channels",
-            "contact__time_zone",
-        )
+    consultations = Consultation.objects.filter(
+        status__in=Consultation.REMINDABLE,
+        starts_at__gt=max(now, earliest_due + step.offset - shift),
+        starts_at__lte=latest_due + step.offset + shift,
     )
-    candidates = [
-        row
-        for consultation in consultations
-        if earliest_due < (due := timing.due_at(step, consultation)) <= latest_due
-        for row in rows_for(step, consultation, due_at=due)
+
+    def due_at(starts_at, _completed, time_zone):
+        return timing.reminder_due_at(step, starts_at, zoneinfo.ZoneInfo(time_zone))
+
+    missing = [
+        row for row in unplanned(step, consultations) if earliest_due < due_at(row[1], None, row[6]) <= latest_due
     ]
-    return insert_new(step, candidates)
+    return insert_new(step, missing, due_at=due_at)
 
 
 def plan_follow_up_step(step, now):
@@ -91,36 +82,101 @@ def plan_follow_up_step(step, now):
         status=Consultation.Status.COMPLETED,
         completed_at__gte=earliest_due - step.offset,
         completed_at__lte=latest_due - step.offset,
-    ).select_related("contact")
-    candidates = [
-        row
-        for consultation in consultations
-        for row in rows_for(step, consultation, due_at=consultation.completed_at + step.offset)
-    ]
-    return insert_new(step, candidates)
-
-
-def insert_new(step, candidates):
-    if not candidates:
-        return 0
-    # Leave out rows that exist already (one indexed query), so a tick neither rewrites nor miscounts them; the
-    # unique constraint still settles a race with another planner.
-    existing = set(
-        OutboundMessage.objects.filter(
-            step=step, consultation_id__in={row.consultation_id for row in candidates}
-        ).values_list("consultation_id", "consultation_starts_at", "channel")
     )
-    rows = [row for row in candidates if (row.consultation_id, row.consultation_starts_at, row.channel) not in existing]
+    return insert_new(
+        step, unplanned(step, consultations), due_at=lambda _starts, completed, _zone: completed + step.offset
+    )
+
+
+def unplanned(step, consultations):
+    """The consultations of the window that still lack a row for one of the step's channels whose address their
+    contact has: an anti-join in SQL, so a tick over a window already planned reads no consultation at all (not
+    every one of them to drop what exists, as before), and no phone number is parsed. Rows come back as plain
+    values: (id, starts_at, completed_at, contact id, preferred channels, {channel: wanted}, contact's time zone)."""
+    wanted = {}
+    for channel in step.channels:
+        address = "contact__phone" if channel == Channel.SMS else "contact__email"
+        exists = OutboundMessage.objects.filter(
+            step=step, consultation=OuterRef("pk"), consultation_starts_at=OuterRef("starts_at"), channel=channel
+        )
+        wanted[f"want_{channel}"] = ExpressionWrapper(
+            Q(**{f"{address}__isnull": False}) & ~Q(**{address: ""}) & ~Exists(exists), output_field=BooleanField()
+        )
+    if not wanted:
+        return []
+    missing = Q()
+    for name in wanted:
+        missing |= Q(**{name: True})
+    rows = (
+        consultations.annotate(**wanted)
+        .filter(missing)
+        .values_list(
+            "pk",
+            "starts_at",
+            "completed_at",
+            "contact_id",
+            "contact__preferred_channels",
+            "contact__time_zone",
+            *wanted,
+        )
+    )
+    channels = list(step.channels)
+    return [
+        (
+            pk,
+            starts_at,
+            completed_at,
+            contact_id,
+            preferred or default_channels(),
+            dict(zip(channels, flags, strict=True)),
+            time_zone,
+        )
+        for pk, starts_at, completed_at, contact_id, preferred, time_zone, *flags in rows
+    ]
+
+
+def insert_new(step, consultations, *, due_at):
+    """Insert the missing rows (the contact prefers the channel); the unique constraint settles a race with another
+    planner (ON CONFLICT DO NOTHING). Returns how many were inserted."""
+    rows = []
+    for pk, starts_at, completed_at, contact_id, preferred, wanted, time_zone in consultations:
+        due = due_at(starts_at, completed_at, time_zone)
+        not_after = latest_send(step, due, starts_at)
+        for channel, want in wanted.items():
+            if want and channel in preferred:
+                rows.append(
+                    OutboundMessage(
+                        step=step,
+                        consultation_id=pk,
+                        consultation_starts_at=starts_at,
+                        contact_id=contact_id,
+                        channel=channel,
+                        status=MessageStatus.SCHEDULED,
+                        due_at=due,
+                        scheduled_for=due,
+                        not_after=not_after,
+                    )
+                )
+    if not rows:
+        return 0
     with transaction.atomic():
-        OutboundMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return len(rows)
+        created = OutboundMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(created)
+
+
+def latest_send(step, due_at, starts_at):
+    """A row's `not_after`: its step's maximum lateness, and never after the visit it reminds of."""
+    not_after = due_at + step.max_lateness
+    if step.trigger == CampaignStep.Trigger.BEFORE_START:
+        not_after = min(not_after, starts_at)
+    return not_after
 
 
 def rows_for(step, consultation, *, due_at):
+    """The rows the planner makes for one consultation, as objects (the admin's "planned" preview). The planner
+    decides the same in SQL for a whole window (`unplanned`); tests/outreach/engine/test_planner.py holds the two
+    to the same answer for every kind of contact."""
     contact = consultation.contact
-    not_after = due_at + step.max_lateness
-    if step.trigger == CampaignStep.Trigger.BEFORE_START:
-        not_after = min(not_after, consultation.starts_at)
     for channel in step.channels:
         if contact.address_for(channel) and contact.prefers(channel):
             yield OutboundMessage(
@@ -132,7 +188,7 @@ def rows_for(step, consultation, *, due_at):
                 status=MessageStatus.SCHEDULED,
                 due_at=due_at,
                 scheduled_for=due_at,
-                not_after=not_after,
+                not_after=latest_send(step, due_at, consultation.starts_at),
             )
 
 

@@ -109,3 +109,41 @@ def test_cancelling_cancels_every_unsent_reminder():
     consultation.save()
     consultation_changed(consultation, previous_starts_at=consultation.starts_at, previous_status="scheduled")
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {MessageStatus.CANCELLED}
+
+
+def test_the_planner_and_the_admin_preview_agree_on_which_rows_every_kind_of_contact_gets():
+    from outreach.engine.planner import rows_for
+
+    step = make_campaign(steps=[{"send_sms": True, "send_email": True}]).steps.get()
+    kinds = [
+        {},
+        {"phone": False},
+        {"email": False},
+        {"preferred_channels": ["email"]},
+        {"preferred_channels": ["sms"]},
+        {"preferred_channels": []},
+        {"sms": False, "email_consent": False},  # consent is a send-time rule: planned all the same
+    ]
+    consultations = [make_consultation(make_contact(**kind), in_hours=24.1) for kind in kinds]
+    plan_due()
+    planned = set(OutboundMessage.objects.values_list("consultation_id", "channel", "due_at", "not_after"))
+    preview = {
+        (c.pk, row.channel, row.due_at, row.not_after)
+        for c in consultations
+        for row in rows_for(step, c, due_at=c.starts_at - step.offset)
+    }
+    assert planned == preview
+    assert {(c, ch) for c, ch, _d, _n in planned} >= {(consultations[0].pk, "sms"), (consultations[0].pk, "email")}
+
+
+def test_a_tick_over_a_window_already_planned_reads_no_consultation():
+    from outreach.engine.planner import unplanned
+
+    step = make_campaign(steps=[{"send_sms": True, "send_email": True}]).steps.get()
+    for _ in range(3):
+        make_consultation(in_hours=24.1)
+    make_consultation(make_contact(email=False), in_hours=24.1)  # no email address: nothing to plan for it
+    assert len(unplanned(step, Consultation.objects.all())) == 4
+    assert plan_due() == 7
+    assert unplanned(step, Consultation.objects.all()) == []
+    assert plan_due() == 0
