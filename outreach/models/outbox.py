@@ -152,7 +152,13 @@ class OutboundMessage(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["scheduled_for"], condition=Q(status="scheduled"), name="outbox_due_idx"),
+            # The dispatcher's claim (per channel) walks this in its ORDER BY and stops at its LIMIT, however many
+            # rows are due or planned.
+            models.Index(
+                fields=["channel", "scheduled_for", "id"], condition=Q(status="scheduled"), name="outbox_due_idx"
+            ),
+            # Expiry reads only the scheduled rows past their lateness, not every scheduled row (a planned backlog).
+            models.Index(fields=["not_after"], condition=Q(status="scheduled"), name="outbox_expiry_idx"),
             models.Index(fields=["lease_expires_at"], condition=Q(status="sending"), name="outbox_lease_idx"),
             models.Index(fields=["provider", "provider_message_id"], name="outbox_provider_id_idx"),
             models.Index(fields=["contact", "channel", "provider_call_started_at"], name="outbox_contact_sent_idx"),
