@@ -12,7 +12,7 @@ WHERE base_content_type_id IN (SELECT id FROM django_content_type WHERE app_labe
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outreach", "0008_admin_labels"),
+        ("outreach", "0009_outbound_ambiguous_since"),
         ("wagtailcore", "0078_referenceindex"),
     ]
 
