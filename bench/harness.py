@@ -378,6 +378,21 @@ def dispatcher_process(env, mode="dispatch", tick_seconds=1.0, name="dispatcher"
         process.stop()
 
 
+@contextlib.contextmanager
+def beat_process(env, name="beat"):
+    """Celery beat with the settings as shipped (config/settings/bench.py keeps the outreach tick and dispatch)."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    schedule = LOG_DIR / f"{name}-{os.getpid()}-schedule"
+    for stale in LOG_DIR.glob(f"{schedule.name}*"):
+        stale.unlink()
+    argv = [sys.executable, "-m", "celery", "-A", "celery_app", "beat", "--loglevel", "WARNING", "-s", str(schedule)]
+    process = Process(name, argv, env)
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
 # -- gunicorn ----------------------------------------------------------------------------------------------------
 
 
@@ -547,13 +562,18 @@ class HttpLoad:
         self.host, self.port = parts.hostname, parts.port
         self.concurrency = concurrency
 
-    def run(self, requests):
+    def run(self, requests, rate=None):
         """requests: list of (method, path, body bytes or None, headers dict). Returns (wall seconds, results) where
-        results[i] = (status, latency seconds, response headers dict, body bytes)."""
+        results[i] = (status, latency seconds, response headers dict, body bytes).
+
+        With `rate` (requests/s), request i is due at start + i/rate (an open-loop arrival schedule) and its latency
+        counts from that moment, so time spent waiting for a free client thread counts too (no coordinated
+        omission); the threads are only the most requests in flight at once."""
         results = [None] * len(requests)
         cursor = iter(range(len(requests)))
         lock = threading.Lock()
         errors = []
+        begin = [0.0]
 
         def worker():
             conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
@@ -564,8 +584,14 @@ class HttpLoad:
                     if index is None:
                         return
                     method, path, body, headers = requests[index]
+                    scheduled = None
+                    if rate:
+                        scheduled = begin[0] + index / rate
+                        pause = scheduled - time.perf_counter()
+                        if pause > 0:
+                            time.sleep(pause)
                     for attempt in range(2):
-                        started = time.perf_counter()
+                        started = scheduled if scheduled is not None else time.perf_counter()
                         try:
                             conn.request(method, path, body=body, headers=headers)
                             response = conn.getresponse()
@@ -589,7 +615,7 @@ class HttpLoad:
                 conn.close()
 
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(self.concurrency)]
-        started = time.perf_counter()
+        started = begin[0] = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
