@@ -40,11 +40,15 @@ def send_batch(message_ids):
     from outreach.providers.email import classify_anymail_error
 
     prepared = [item for item in (sending.prepare(message_id) for message_id in message_ids) if item is not None]
+    # The engine's outcome-unknown marker, set as the request is about to leave (a row another task holds drops out).
+    prepared = [
+        (message, outgoing, content) for message, outgoing, content in prepared if sending.mark_call_started(message)
+    ]
     if not prepared:
         return
     by_address = {}
-    for message, outgoing in prepared:
-        by_address.setdefault(outgoing.to, (message, outgoing))  # one row per address per batch
+    for message, outgoing, content in prepared:
+        by_address.setdefault(outgoing.to, (message, outgoing, content))  # one row per address per batch
     email = AnymailMessage(
         to=list(by_address),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -53,27 +57,27 @@ def send_batch(message_ids):
     email.template_id = TEMPLATE_ALIAS
     email.merge_data = {
         address: {"subject": outgoing.subject, "text": outgoing.text, "html": outgoing.html}
-        for address, (_message, outgoing) in by_address.items()
+        for address, (_message, outgoing, _content) in by_address.items()
     }
-    email.merge_metadata = {address: {"outbox_id": out.reference} for address, (_m, out) in by_address.items()}
-    email.merge_headers = {address: dict(out.headers) for address, (_m, out) in by_address.items()}
+    email.merge_metadata = {address: {"outbox_id": out.reference} for address, (_m, out, _c) in by_address.items()}
+    email.merge_headers = {address: dict(out.headers) for address, (_m, out, _c) in by_address.items()}
     email.tags = ["care"]
     try:
         email.send()
     except AnymailAPIError as exc:
         error = classify_anymail_error(exc)
-        for message, _outgoing in by_address.values():
+        for message, _outgoing, _content in by_address.values():
             if isinstance(error, TransientSendError):
                 sending.record_transient(message, error)
             else:
                 sending.record_permanent(message, error)
         return
     recipients = email.anymail_status.recipients
-    for address, (message, _outgoing) in by_address.items():
+    for address, (message, _outgoing, content) in by_address.items():
         status = recipients.get(address)
         if status is None or status.status in ("rejected", "invalid", "failed"):
             sending.record_permanent(
                 message, PermanentSendError("recipient_refused", "the provider refused the recipient", suppress=True)
             )
         else:
-            sending.record_sent(message, SendResult(provider="postmark", message_id=status.message_id or ""))
+            sending.record_sent(message, SendResult(provider="postmark", message_id=status.message_id or ""), content)

@@ -15,7 +15,7 @@ LATENCY = 0.04
 def params(quick):
     if quick:
         return {"messages": 200, "warmup": 30, "latency_s": LATENCY}
-    return {"messages": 10_000, "warmup": 200, "latency_s": LATENCY}
+    return {"messages": 2_000, "warmup": 200, "latency_s": LATENCY}
 
 
 def engine_env(fake_url):
