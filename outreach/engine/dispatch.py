@@ -87,7 +87,11 @@ def tick_allowance(channel):
         ceiling = rate * 2 * settings.OUTREACH_DISPATCH_SECONDS
     else:
         ceiling = settings.OUTREACH_MAX_IN_FLIGHT
-    in_flight = OutboundMessage.objects.filter(status=MessageStatus.SENDING, channel=channel).count()
+    in_flight = OutboundMessage.objects.filter(
+        status=MessageStatus.SENDING,
+        channel=channel,
+        lease_expires_at__isnull=False,  # outbox_lease_idx
+    ).count()
     return max(0, ceiling - in_flight)
 
 

@@ -1,6 +1,8 @@
-"""Send path (issue 19): the dispatcher's claim walks its due index (channel, scheduled_for, id) in ORDER BY order and stops at
-its LIMIT; expiry reads only scheduled rows past their lateness. And the reference index rows Wagtail wrote for
-outreach records before they opted out (outreach/apps.py) are removed: nothing reads them."""
+"""Send path (issue 19): the dispatcher's claim walks its due index (channel, scheduled_for, id) in ORDER BY order
+and stops at its LIMIT; expiry reads only scheduled rows past their lateness; rows in flight are indexed by their
+lease, not by status="sending" (which the worker's per-row compare-and-sets could pick over the primary key, reading
+every row in flight). And the reference index rows Wagtail wrote for outreach records before they opted out
+(outreach/apps.py) are removed: nothing reads them."""
 
 from django.db import migrations, models
 
@@ -28,6 +30,15 @@ class Migration(migrations.Migration):
             model_name="outboundmessage",
             index=models.Index(
                 condition=models.Q(("status", "scheduled")), fields=["not_after"], name="outbox_expiry_idx"
+            ),
+        ),
+        migrations.RemoveIndex(model_name="outboundmessage", name="outbox_lease_idx"),
+        migrations.AddIndex(
+            model_name="outboundmessage",
+            index=models.Index(
+                condition=models.Q(("lease_expires_at__isnull", False)),
+                fields=["lease_expires_at"],
+                name="outbox_lease_idx",
             ),
         ),
         migrations.RunSQL(FORGET_OUTREACH_REFERENCES, migrations.RunSQL.noop, elidable=True),

@@ -159,7 +159,12 @@ class OutboundMessage(models.Model):
             ),
             # Expiry reads only the scheduled rows past their lateness, not every scheduled row (a planned backlog).
             models.Index(fields=["not_after"], condition=Q(status="scheduled"), name="outbox_expiry_idx"),
-            models.Index(fields=["lease_expires_at"], condition=Q(status="sending"), name="outbox_lease_idx"),
+            # Rows in flight (claimed, leased). Not a partial index on status="sending": a per-row statement that
+            # also says status="sending" (every compare-and-set of the worker) could pick such an index over the
+            # primary key when the statistics predate a burst, and read every row in flight for each message.
+            models.Index(
+                fields=["lease_expires_at"], condition=Q(lease_expires_at__isnull=False), name="outbox_lease_idx"
+            ),
             models.Index(fields=["provider", "provider_message_id"], name="outbox_provider_id_idx"),
             models.Index(fields=["contact", "channel", "provider_call_started_at"], name="outbox_contact_sent_idx"),
         ]

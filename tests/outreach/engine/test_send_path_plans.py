@@ -41,6 +41,7 @@ BIG_TABLES = {
 HISTORY = 20_000
 # What one query may read from a big table while a handful of messages go out (the history is 20,000 rows each).
 MAX_ROWS_READ = 100
+IN_FLIGHT = 1_000
 
 
 def fill_history():
@@ -81,6 +82,13 @@ def fill_history():
     with connection.cursor() as cursor:
         for table in BIG_TABLES:
             cursor.execute(f"ANALYZE {table}")
+    # A burst claimed since the statistics were taken: a thousand rows in flight, which PostgreSQL's statistics do not
+    # know about yet (a burst is faster than autoanalyze). A per-row statement that could use an index over the rows
+    # in flight would read all of them for each message.
+    in_flight = OutboundMessage.objects.filter(status=MessageStatus.SCHEDULED).order_by("pk").values("pk")[:IN_FLIGHT]
+    OutboundMessage.objects.filter(pk__in=in_flight).update(
+        status=MessageStatus.SENDING, lease_expires_at=timezone.now() + datetime.timedelta(minutes=3)
+    )
 
 
 def seq_scans(plan):
@@ -124,6 +132,7 @@ def explain(sql, analyze=False):
 
 
 def test_no_query_on_the_send_path_scans_a_big_table_sequentially(settings):
+    settings.OUTREACH_MAX_IN_FLIGHT = 5_000  # the burst in flight leaves room for the test's own rows
     from cms.clinic import get_clinic_settings
 
     clinic = get_clinic_settings()
@@ -160,7 +169,10 @@ def test_no_query_on_the_send_path_scans_a_big_table_sequentially(settings):
         tables = seq_scans(explain(sql))
         if tables:
             scanned[sql[:300]] = tables
-        read = {table: rows for table, rows in rows_read(explain(sql, analyze=True)).items() if rows > MAX_ROWS_READ}
+        # The dispatch's count of rows in flight reads them (at most OUTREACH_MAX_IN_FLIGHT, once a dispatch): bounded
+        # by the ceiling, not by the outbox.
+        ceiling = IN_FLIGHT + MAX_ROWS_READ if "COUNT(*)" in sql and "'sending'" in sql else MAX_ROWS_READ
+        read = {table: rows for table, rows in rows_read(explain(sql, analyze=True)).items() if rows > ceiling}
         if read:
             heavy[sql[:300]] = read
     assert scanned == {}
