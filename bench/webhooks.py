@@ -38,7 +38,7 @@ PACED_RATE = 100  # requests/s, open loop: the latency target (issue 19: p95 < 2
 def params(quick):
     if quick:
         return {"callbacks": 300, "duplicate_fraction": 0.10, "undelivered_fraction": 0.10, "paced": 300, **LOADS}
-    return {"callbacks": 5_000, "duplicate_fraction": 0.10, "undelivered_fraction": 0.10, "paced": 3_000, **LOADS}
+    return {"callbacks": 3_000, "duplicate_fraction": 0.10, "undelivered_fraction": 0.10, "paced": 1_500, **LOADS}
 
 
 def seed(messages):
