@@ -14,7 +14,7 @@ WHERE base_content_type_id IN (SELECT id FROM django_content_type WHERE app_labe
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outreach", "0009_outbound_ambiguous_since"),
+        ("outreach", "0012_contact_language_and_step_translations"),
         ("wagtailcore", "0078_referenceindex"),
     ]
 
