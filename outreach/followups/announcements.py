@@ -22,10 +22,21 @@ def is_public_now(page):
     return public_pages().filter(pk=page.pk).exists()
 
 
+def is_source_language(page):
+    from wagtail.models import Locale
+
+    try:
+        return page.locale_id == Locale.get_default().pk
+    except Locale.DoesNotExist:
+        return True
+
+
 def announce_if_public(page):
     page = page.specific
     if not isinstance(page, ArticlePage) or not page.live or not is_public_now(page):
         return False
+    if not is_source_language(page):
+        return False  # a translation is the same article: announced once, in the default locale
     _, created = ArticleAnnouncement.objects.get_or_create(page_id=page.pk)
     if created:
         logger.info("article %s announced to its topics' subscribers", page.pk)
