@@ -106,7 +106,10 @@ CRISIS = "crisis"
 SENT = "sent"
 SENDING = "sending"
 
-CHANNEL_WORDS = {Channel.SMS: ("SMS", "texts", "phone number"), Channel.EMAIL: ("email", "emails", "email address")}
+CHANNEL_WORDS = {
+    Channel.SMS: ("SMS", "texts", "phone number", "text"),
+    Channel.EMAIL: ("email", "emails", "email address", "email"),
+}
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class Facts:
     reachable: bool = True
     country_allowed: bool = True
     suppression: str = ""  # the Suppression.Reason holding the address, "" when none
-    opted_out: bool = False  # the patient's own "no" on this channel, for any purpose
+    opted_out: bool = False  # the patient's own "no" on this channel (for care: keyword answers; else any purpose)
     consent: bool | None = None  # current consent for the purpose; None when no consent is asked for
     pending_request: bool = False  # confirmations: a subscription request awaits confirmation
     prefers: bool = True  # the planner's rule, for messages not planned yet
@@ -160,7 +163,7 @@ def decide(facts, at, now=None):
     """What happens to a message with these facts at the moment `at` (`now` only chooses the tense of the words)."""
     now = now or at
     sms = facts.channel == Channel.SMS
-    label, plural, address_words = CHANNEL_WORDS[Channel(facts.channel)]
+    label, plural, address_words, singular = CHANNEL_WORDS[Channel(facts.channel)]
     if facts.kind == Kind.CRISIS_ANSWER:
         return Decision(SEND, at, CRISIS, "crisis answer: always sent to the number that wrote")
     outbox = facts.kind in OUTBOX_KINDS
@@ -212,22 +215,25 @@ def decide(facts, at, now=None):
         if facts.caps is not None:
             capped = over_cap(at, facts.zone, facts.caps, facts.counted)
             if capped:
-                return _skip(Skip.FREQUENCY_CAP, f"frequency cap reached ({capped.replace('#', plural)})")
+                count, per = capped
+                return _skip(
+                    Skip.FREQUENCY_CAP, f"frequency cap reached ({count} {singular if count == 1 else plural} {per})"
+                )
     if _future(at, now):
         return Decision(SEND, at, "", f"will send at {local_time.patient_time(at, facts.zone, now)}")
     return Decision(SEND, at, "", "sends now")
 
 
 def over_cap(at, zone, caps, counted):
-    """'' when the caps allow one more at `at`, else which cap is full ('1 # per day', '3 # per 7 days')."""
+    """None when the caps allow one more at `at`, else the full cap: (1, "per day") or (3, "per 7 days")."""
     per_day, per_week = caps
     day_start, day_end = policy.local_day_bounds(at, zone)
     week_start = at - datetime.timedelta(days=7)
     if sum(day_start <= moment < day_end for moment in counted) >= per_day:
-        return f"{per_day} # per day"
+        return per_day, "per day"
     if sum(moment >= week_start for moment in counted) >= per_week:
-        return f"{per_week} # per 7 days"
-    return ""
+        return per_week, "per 7 days"
+    return None
 
 
 # -- Facts ---------------------------------------------------------------------------------------------------------

@@ -102,13 +102,13 @@ def test_caps_count_the_local_day_and_the_last_seven_days():
 
     zone = zoneinfo.ZoneInfo(NY)
     at = NOW
-    assert gate.over_cap(at, zone, (1, 3), ()) == ""
-    assert gate.over_cap(at, zone, (1, 3), (at - HOURS,)).startswith("1 # per day")
+    assert gate.over_cap(at, zone, (1, 3), ()) is None
+    assert gate.over_cap(at, zone, (1, 3), (at - HOURS,)) == (1, "per day")
     # 11 PM yesterday in New York is another local day.
-    assert gate.over_cap(at, zone, (1, 3), (at - 12 * HOURS,)) == ""
+    assert gate.over_cap(at, zone, (1, 3), (at - 12 * HOURS,)) is None
     week = (at - datetime.timedelta(days=2), at - datetime.timedelta(days=3), at - datetime.timedelta(days=6))
-    assert gate.over_cap(at, zone, (1, 3), week).startswith("3 # per 7 days")
-    assert gate.over_cap(at, zone, (1, 3), tuple(t - datetime.timedelta(days=2) for t in week)) == ""
+    assert gate.over_cap(at, zone, (1, 3), week) == (3, "per 7 days")
+    assert gate.over_cap(at, zone, (1, 3), tuple(t - datetime.timedelta(days=2) for t in week)) is None
 
 
 def test_sms_countries_come_from_the_setting():
@@ -176,7 +176,7 @@ def test_a_second_text_the_same_local_day_is_forecast_as_capped():
     assert step_forecast(consultation, "26 hours", now).decision.sends
     capped = step_forecast(consultation, "24 hours", now).decision
     assert (capped.verdict, capped.reason) == (gate.SKIP, Skip.FREQUENCY_CAP)
-    assert capped.words == "skipped: frequency cap reached (1 texts per day)"
+    assert capped.words == "skipped: frequency cap reached (1 text per day)"
 
 
 @pytest.mark.django_db
