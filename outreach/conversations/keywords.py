@@ -358,7 +358,10 @@ def handle(ctx, keyword_text, keyword, language=""):
     outcome.keyword = keyword_text
     if ctx.opt_out_type in PROVIDER_KINDS:
         outcome.reply = ""  # Twilio answered this keyword itself: never a second answer
-    outcome.reply = gated_answer(ctx, outcome.reply, ANSWER_KINDS.get(keyword.kind, gate.Kind.KEYWORD_ANSWER))
+    answer = gated_answer(ctx, outcome.reply, ANSWER_KINDS.get(keyword.kind, gate.Kind.KEYWORD_ANSWER))
+    if outcome.reply and not answer:
+        outcome.handled = False  # the patient waits for an answer the gate would not text: staff follow up
+    outcome.reply = answer
     return outcome
 
 

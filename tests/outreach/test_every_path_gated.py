@@ -185,6 +185,7 @@ def test_keyword_answers(state, client):
     replies, inbound = text(client, "C", contact.phone)
     expect(state, replies)
     assert inbound.kind == InboundMessage.Kind.CONFIRM  # the patient's request is still acted on
+    assert (inbound.handled_at is None) == (state != "clean")  # unanswered: left open for staff to call
 
 
 @pytest.mark.parametrize("state", ["suppressed", "abroad", "unreachable"])

@@ -244,5 +244,7 @@ def test_a_subscribers_own_address_is_linked_with_its_history_when_the_booking_s
     assert set(patient.subscriptions.values_list("topic__slug", flat=True)) == {"ptsd"}
     assert not has_consent(patient, Channel.SMS, Purpose.CARE)  # the booking system's "yes" does not lift STOP
     assert InboundMessage.objects.filter(contact=patient).count() == 2
-    reply, _ = text(client, "C", phone)  # now a patient: their own visit keywords work
-    assert "confirmed" in reply
+    reply, inbound = text(client, "C", phone)  # now a patient: their own visit keywords work
+    assert Consultation.objects.get(contact=patient).status == Consultation.Status.CONFIRMED
+    # ... but the number opted out of texts: no answer is texted (issue 14 §1), and the text stays open for staff.
+    assert "<Message>" not in reply and inbound.handled_at is None
