@@ -5,24 +5,28 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
-from wagtail.models import Locale
 
 from outreach.followups.articles import read_neutral_link
 from outreach.models import ArticleDelivery, MessageStatus, OutboundMessage
+from tests.cms.conftest import member
 from tests.cms.factories import make_article, make_site_tree, make_topic
+from tests.cms.test_translations import spanish_version
 from tests.outreach.followups.test_follow_ups import completed, education_contact, follow_up_campaign
 from tests.support.engine import plan_and_send
 
 pytestmark = pytest.mark.django_db
-LANGUAGES = [("en", "English"), ("es", "Spanish")]
 
 
 @pytest.fixture(autouse=True)
-def i18n():
+def clean_cache():
     cache.clear()
-    with override_settings(WAGTAIL_I18N_ENABLED=True, WAGTAIL_CONTENT_LANGUAGES=LANGUAGES, LANGUAGES=LANGUAGES):
-        yield
+
+
+@pytest.fixture
+def team(django_user_model):
+    return member(django_user_model, "editor", "Marketing editors"), member(
+        django_user_model, "drlee", "Clinical reviewers", first_name="Morgan", last_name="Lee"
+    )
 
 
 @pytest.fixture
@@ -36,24 +40,19 @@ def tree():
     return make_site_tree()
 
 
-def translate(article, title, *, publish=True):
-    spanish = Locale.objects.get_or_create(language_code="es")[0]
-    translation = article.copy_for_translation(spanish, copy_parents=True)
-    translation.title = title
-    translation.slug = article.slug + "-es"
-    revision = translation.save_revision()
-    if publish:
-        revision.publish()
-    return type(article).objects.get(pk=translation.pk)
+def translate(article, title, team, *, publish=True):
+    """Through es_content's editor path: a draft translation, approved in medical review (or left in review)."""
+    editor, reviewer = team
+    return spanish_version(article, editor, reviewer, approve=publish, title=title)
 
 
-def test_a_spanish_patient_gets_the_live_spanish_translation_else_the_article_itself(tree):
+def test_a_spanish_patient_gets_the_live_spanish_translation_else_the_article_itself(tree, team):
     _, index = tree
     pain = make_topic("pain-management")
     older = make_article(index, topics=[pain], title="Pain article")
     newer = make_article(index, topics=[pain], title="Second article")
-    translated = translate(older, "Artículo sobre el dolor")
-    translate(newer, "Borrador en español", publish=False)  # in review: never sent
+    translated = translate(older, "Artículo sobre el dolor", team)
+    translate(newer, "Borrador en español", team, publish=False)  # in review: never sent
     follow_up_campaign(send_sms=False)
     spanish, english = education_contact(language="es"), education_contact()
     for contact in (spanish, english):
@@ -73,11 +72,11 @@ def test_a_spanish_patient_gets_the_live_spanish_translation_else_the_article_it
     assert translated.pk not in set(ArticleDelivery.objects.values_list("page_id", flat=True))
 
 
-def test_a_translation_is_never_chosen_on_its_own_and_the_sms_link_leads_to_the_spanish_page(tree):
+def test_a_translation_is_never_chosen_on_its_own_and_the_sms_link_leads_to_the_spanish_page(tree, team):
     _, index = tree
     pain = make_topic("pain-management")
     article = make_article(index, topics=[pain])
-    translation = translate(article, "Artículo en español")
+    translation = translate(article, "Artículo en español", team)
     translation.topics.set([pain])  # even sharing the topic, the translation is not a second article
     follow_up_campaign(send_email=False, max_lateness=datetime.timedelta(days=1))
     contact = education_contact(channels=("sms",), language="es")
