@@ -44,8 +44,12 @@ class ClinicSettingsForm(WagtailAdminModelForm):
         if "default_language" in self.fields:
             field = self.fields["default_language"]
             self.fields["default_language"] = forms.ChoiceField(
-                choices=message_language_choices(), label=field.label, help_text=field.help_text
+                choices=message_language_choices(), label=field.label, help_text=field.help_text, required=False
             )
+
+    def clean_default_language(self):
+        # Not sent (a form from before the field existed): the current default stays.
+        return self.cleaned_data.get("default_language") or self.instance.default_language or "en"
 
     def clean(self):
         from cms.clinic import sensitive_terms_in
