@@ -92,13 +92,13 @@ def test_a_translation_is_never_chosen_on_its_own_and_the_sms_link_leads_to_the_
     assert list(ArticleDelivery.objects.values_list("page_id", flat=True)) == [article.pk]
 
 
-def test_publishing_a_translation_is_not_announced_as_a_new_article(tree):
+def test_publishing_a_translation_is_not_announced_as_a_new_article(tree, team):
     from outreach.followups.announcements import announce_if_public
     from outreach.models import ArticleAnnouncement
 
     _, index = tree
     article = make_article(index, topics=[make_topic("pain-management")], title="Pain article")
     announce_if_public(article)
-    translated = translate(article, "Artículo sobre el dolor")
+    translated = translate(article, "Artículo sobre el dolor", team)
     assert announce_if_public(translated) is False
     assert list(ArticleAnnouncement.objects.values_list("page_id", flat=True)) == [article.pk]
