@@ -100,3 +100,17 @@ def test_concurrent_workers_never_exceed_the_rate_in_any_one_second_window(twili
     for index, start in enumerate(times):
         in_window = [t for t in times[index:] if t < start + 1.0]
         assert len(in_window) <= 8
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(OUTREACH_SMS_RATE_PER_SECOND=8)
+def test_a_paced_send_is_not_counted_against_its_own_frequency_cap(twilio_settings):
+    # The gate asks again after the pacing wait; the row being sent must not count as one already sent today.
+    make_campaign(sms_per_day=1)
+    make_consultation(make_contact(time_zone=daytime_zone()), in_hours=23.95)
+    plan_due()
+    [message_id] = claim_due()
+    send_message(message_id)
+    row = OutboundMessage.objects.get()
+    assert (row.status, row.skip_reason) == ("sent", "")
+    assert len(twilio_settings.messages) == 1
