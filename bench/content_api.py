@@ -33,8 +33,11 @@ def seed(articles, log):
 
     started = time.perf_counter()
     demo.seed_cms(io.StringIO())
-    index = ArticleIndexPage.objects.get()
-    topics = {topic.slug: topic for topic in Topic.objects.all()}
+    from wagtail.models import Locale
+
+    # The English index and topics: the demo has Spanish translations of both (issue 20).
+    index = ArticleIndexPage.objects.get(locale=Locale.get_default())
+    topics = {topic.slug: topic for topic in Topic.objects.canonical()}
     writer = Person.objects.get(name=demo.PEOPLE["writer"]["name"])
     reviewer = Person.objects.get(name=demo.PEOPLE["reviewer"]["name"])
     existing = ArticlePage.objects.count()
