@@ -177,3 +177,25 @@ def test_no_query_on_the_send_path_scans_a_big_table_sequentially(settings):
             heavy[sql[:300]] = read
     assert scanned == {}
     assert heavy == {}
+
+
+def test_the_claim_reads_only_due_rows_whichever_plan_postgresql_picks():
+    """The dispatch's claim reads the due rows it claims, not the planned backlog, under every plan PostgreSQL may
+    pick when its estimates are off (simulated by taking one strategy away at a time). It once joined the campaign,
+    and with nested loops out of favour PostgreSQL read every scheduled row through the expiry index and sorted
+    them (a CI run on a database whose statistics other tests had moved)."""
+    fill_history()
+    with CaptureQueriesContext(connection) as captured:
+        assert dispatch.claim_due(limit=500, channel="sms") == []  # the backlog is not due
+    claims = [query["sql"] for query in captured.captured_queries if "FOR UPDATE" in query["sql"]]
+    assert len(claims) == 1
+    read = {}
+    for strategy in ("enable_nestloop", "enable_hashjoin", "enable_mergejoin", "enable_sort", "enable_bitmapscan"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET {strategy} = off")
+        try:
+            read[strategy] = rows_read(explain(claims[0], analyze=True)).get("outreach_outboundmessage", 0)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"RESET {strategy}")
+    assert {strategy: rows for strategy, rows in read.items() if rows > MAX_ROWS_READ} == {}
