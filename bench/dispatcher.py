@@ -17,7 +17,7 @@ import time
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.dispatcher")
-    parser.add_argument("--mode", choices=("dispatch", "email-batch"), default="dispatch")
+    parser.add_argument("--mode", choices=("dispatch",), default="dispatch")
     parser.add_argument("--tick", type=float, default=1.0)
     args = parser.parse_args(argv)
 
@@ -30,10 +30,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
 
-    if args.mode == "dispatch":
-        tick = dispatch_tick
-    else:
-        from bench.email_batch import dispatch_batches as tick
+    tick = dispatch_tick
 
     # Fixed-rate ticks, as beat schedules them: a slow tick does not stretch the period.
     next_tick = time.monotonic()
@@ -48,9 +45,9 @@ def main(argv=None):
 
 def dispatch_tick():
     from outreach.engine import dispatch
-    from outreach.tasks import send_message
+    from outreach.tasks import send_messages
 
-    return dispatch.dispatch(send_message.delay)
+    return dispatch.dispatch(send_messages.delay)
 
 
 if __name__ == "__main__":

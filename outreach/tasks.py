@@ -19,7 +19,7 @@ def tick():
     recovered = dispatch.recover_expired_leases()
     expired = dispatch.expire_overdue()
     planned = planner.plan_due()
-    handed_out = dispatch.dispatch(send_message.delay)
+    handed_out = dispatch.dispatch(send_messages.delay)
     logger.info(
         "outreach tick: recovered=%d expired=%d planned=%d dispatched=%d", recovered, expired, planned, handed_out
     )
@@ -32,13 +32,22 @@ def dispatch_due():
     one, no planning; when nothing is due, one indexed query per channel."""
     from outreach.engine import dispatch
 
-    handed_out = dispatch.dispatch(send_message.delay)
+    handed_out = dispatch.dispatch(send_messages.delay)
     if handed_out:
         logger.info("outreach dispatch: dispatched=%d", handed_out)
 
 
 @shared_task(ignore_result=True)
+def send_messages(message_ids):
+    """Claimed outbox rows, by id (outreach/engine/batches.py)."""
+    from outreach.engine import batches
+
+    batches.send_batch(message_ids)
+
+
+@shared_task(ignore_result=True)
 def send_message(message_id):
+    """One claimed outbox row (the task dispatch queued before batches; kept so queued tasks still run)."""
     from outreach.engine import sending
 
     sending.send_message(message_id)

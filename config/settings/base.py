@@ -347,6 +347,10 @@ EMAIL_BACKEND = {
 OUTREACH_PLAN_AHEAD_SECONDS = env_int("OUTREACH_PLAN_AHEAD_SECONDS", 900, minimum=0)
 OUTREACH_PLAN_LOOKBACK_SECONDS = env_int("OUTREACH_PLAN_LOOKBACK_SECONDS", 6 * 3600, minimum=0)
 OUTREACH_DISPATCH_BATCH = env_int("OUTREACH_DISPATCH_BATCH", 500, minimum=1)
+# Rows of an unpaced channel one send task takes (one transaction decides them all, their calls leave together); a
+# paced channel's rows go one per task, each waiting for its slot. Threads per worker process for those calls.
+OUTREACH_SEND_BATCH = env_int("OUTREACH_SEND_BATCH", 50, minimum=1, maximum=500)
+OUTREACH_SEND_CONCURRENCY = env_int("OUTREACH_SEND_CONCURRENCY", 32, minimum=1, maximum=256)
 # Rows of a channel claimed and not yet settled (queued or being sent) at most: claims are sized to what the workers
 # can take before their leases run out, so nothing waits in the queue past its lease (README "Running at scale").
 OUTREACH_MAX_IN_FLIGHT = env_int("OUTREACH_MAX_IN_FLIGHT", 1000, minimum=1)

@@ -103,17 +103,21 @@ def tick_allowance(channel):
 
 
 def dispatch(enqueue, now=None):
-    """Claim due rows in batches and hand each id to `enqueue` (the send task); return how many were handed out."""
+    """Claim due rows and hand their ids to `enqueue` (the send task), a list at a time: OUTREACH_SEND_BATCH ids for an
+    unpaced channel (one task decides and sends them together), one id for a paced channel (each send waits for its
+    slot). Returns how many rows were handed out."""
     handed_out = 0
     for channel in Channel.values:
         allowance = tick_allowance(channel)
+        size = 1 if pacing.rate_for(channel) else settings.OUTREACH_SEND_BATCH
         while allowance > 0:
             ids = claim_due(now, limit=min(allowance, settings.OUTREACH_DISPATCH_BATCH), channel=channel)
-            for message_id in ids:
+            for start in range(0, len(ids), size):
+                batch = ids[start : start + size]
                 try:
-                    enqueue(message_id)
-                except Exception:  # noqa: BLE001 - the lease brings the row back if the broker lost it
-                    logger.exception("could not enqueue outbox message %s; its lease will recover it", message_id)
+                    enqueue(batch)
+                except Exception:  # noqa: BLE001 - the lease brings the rows back if the broker lost them
+                    logger.exception("could not enqueue %d outbox messages; their leases will recover them", len(batch))
             handed_out += len(ids)
             allowance -= len(ids)
             if len(ids) < settings.OUTREACH_DISPATCH_BATCH:

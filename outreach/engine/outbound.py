@@ -10,6 +10,8 @@ provider's send method.
 
 import logging
 
+from django.conf import settings
+
 from outreach.engine import gate, pacing
 from outreach.models import Channel
 from outreach.providers import get_provider
@@ -62,3 +64,22 @@ def send_one_off(kind, channel, outgoing, *, contact=None, purpose=None, pace=Fa
         return decision
 
     return send(channel, outgoing, recheck=recheck, pace=pace)
+
+
+def send_many(channel, outgoings, *, provider=None):
+    """Send several messages of one unpaced channel at once, already decided by the gate under their contacts' locks
+    in the transaction that marked their calls as started (outreach/engine/batches.py). One SendResult or SendError
+    per message, in order: email in the provider's batch requests (Postmark's batch endpoint, Mailgun's batch
+    sending), SMS concurrently (OUTREACH_SEND_CONCURRENCY in flight per worker process)."""
+    if provider is None:
+        provider = get_provider(channel)
+        provider.warm()
+    if not outgoings:
+        return []
+    if channel == Channel.EMAIL:
+        results = []
+        for start in range(0, len(outgoings), max(1, provider.max_batch)):
+            results += provider.send_email_batch(outgoings[start : start + max(1, provider.max_batch)])
+        return results
+
+    return provider.send_sms_many(outgoings, settings.OUTREACH_SEND_CONCURRENCY)

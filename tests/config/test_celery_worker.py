@@ -45,5 +45,6 @@ def test_beat_tasks_go_to_a_control_queue_that_every_worker_consumes_beside_the_
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert app.amqp.router.route({}, entry["task"])["queue"].name == f"{send}-control"
     assert app.amqp.router.route({}, "outreach.tasks.send_message")["queue"].name == send
+    assert app.amqp.router.route({}, "outreach.tasks.send_messages")["queue"].name == send
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["outreach-dispatch"]["schedule"] == 1.0 < schedule["outreach-tick"]["schedule"]

@@ -95,11 +95,11 @@ def test_phone_numbers_and_emails_appear_in_no_broker_payload_log_line_or_error(
 
     # 1. No worker yet: plan and dispatch here, then read what went into the broker.
     planner.plan_due()
-    from outreach.tasks import send_message
+    from outreach.tasks import send_messages
 
-    assert dispatch.dispatch(send_message.delay) == 2 * PATIENTS
+    assert dispatch.dispatch(send_messages.delay) == 2 * PATIENTS
     payloads = broker_payloads()
-    assert len(payloads) == 2 * 2 * PATIENTS
+    assert len(payloads) == 2 * 2  # a task per channel (its batch of row ids), two strings in the broker each
     assert not leaks("\n".join(payloads), secrets), leaks("\n".join(payloads), secrets)
 
     # 2. A worker and beat send everything (with the retries and the refusal).

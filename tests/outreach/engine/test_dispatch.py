@@ -47,9 +47,25 @@ def test_rows_not_yet_due_or_of_paused_campaigns_are_not_claimed():
 def test_dispatch_enqueues_each_claimed_id_once():
     ids = plan_rows(5)
     enqueued = []
-    assert dispatch(enqueue=enqueued.append) == 5
+    assert dispatch(enqueue=enqueued.extend) == 5
     assert sorted(enqueued) == sorted(ids)
-    assert dispatch(enqueue=enqueued.append) == 0
+    assert dispatch(enqueue=enqueued.extend) == 0
+
+
+@pytest.mark.django_db
+def test_an_unpaced_channel_is_handed_out_in_batches_and_a_paced_one_a_row_at_a_time(settings):
+    settings.OUTREACH_SEND_BATCH = 2
+    ids = plan_rows(5)
+    batches = []
+    assert dispatch(enqueue=batches.append) == 5
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(ids)
+    OutboundMessage.objects.update(status=MessageStatus.SCHEDULED, lease_expires_at=None)
+    settings.OUTREACH_SMS_RATE_PER_SECOND = 50
+    settings.OUTREACH_EMAIL_RATE_PER_SECOND = 50
+    batches = []
+    assert dispatch(enqueue=batches.append) == 5
+    assert [len(batch) for batch in batches] == [1, 1, 1, 1, 1]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -136,8 +152,8 @@ def test_a_dispatch_claims_no_more_than_the_workers_can_take_before_their_leases
     settings.OUTREACH_MAX_IN_FLIGHT = 3
     ids = plan_rows(5)
     handed = []
-    assert dispatch(handed.append) == 3
-    assert dispatch(handed.append) == 0  # three still claimed and unsettled: nothing more until they settle
+    assert dispatch(handed.extend) == 3
+    assert dispatch(handed.extend) == 0  # three still claimed and unsettled: nothing more until they settle
     OutboundMessage.objects.filter(pk=handed[0]).update(status=MessageStatus.SENT)
-    assert dispatch(handed.append) == 1
+    assert dispatch(handed.extend) == 1
     assert len(set(handed)) == 4 and set(handed) <= set(ids)

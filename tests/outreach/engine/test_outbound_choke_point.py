@@ -12,7 +12,7 @@ PACKAGES = ("outreach", "cms", "config", "scripts")
 TOP_LEVEL = ("celery_app.py", "manage.py")
 
 # Provider methods that send (outreach/providers/base.py), Django's mail API, Twilio's client and TwiML.
-SEND_METHODS = {"send_sms", "send_email", "send_email_batch", "send_messages"}
+SEND_METHODS = {"send_sms", "send_sms_many", "send_email", "send_email_batch", "send_messages"}
 MAIL_FUNCTIONS = {
     "send_mail",
     "send_mass_mail",
@@ -56,7 +56,7 @@ def sends_in(path):
         # twilio's client: client.messages.create(...)
         if (
             isinstance(func, ast.Attribute)
-            and func.attr == "create"
+            and func.attr in ("create", "create_async")
             and isinstance(func.value, ast.Attribute)
             and func.value.attr == "messages"
         ):

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from bench import data
 from outreach.engine import dispatch
+from outreach.engine.batches import send_batch
 from outreach.engine.planner import plan_due
-from outreach.engine.sending import send_message
 from outreach.models import MessageStatus, OutboundMessage
 from tests.outreach.factories import make_consultation, make_contact
 from tests.support.engine import daytime_zone
@@ -150,12 +150,13 @@ def test_no_query_on_the_send_path_scans_a_big_table_sequentially(settings):
         dispatch.recover_expired_leases()
         dispatch.expire_overdue()
         assert plan_due() >= 6
-        handed = []
-        dispatch.dispatch(handed.append)
-        for message_id in handed:
-            send_message(message_id)
+        batches = []
+        dispatch.dispatch(batches.append)
+        for batch in batches:
+            send_batch(batch)
         plan_due()  # the window again, all planned
-        dispatch.dispatch(handed.append)  # nothing due: the idle dispatch
+        dispatch.dispatch(batches.append)  # nothing due: the idle dispatch
+        handed = [pk for batch in batches for pk in batch]
     assert OutboundMessage.objects.filter(status=MessageStatus.SENT, pk__in=handed).count() == len(handed) >= 6
 
     statements = [

@@ -17,18 +17,6 @@ pytestmark = pytest.mark.django_db
 Skip = OutboundMessage.SkipReason
 
 
-@pytest.fixture
-def clinic():
-    from cms.clinic import get_clinic_settings
-
-    settings = get_clinic_settings()
-    settings.clinic_name = "Test Clinic"
-    settings.phone = "(203) 555-0100"
-    settings.postal_address = "1 Example Way\nMilford, CT"
-    settings.save()
-    return settings
-
-
 def due_row(contact=None, **campaign):
     make_campaign(**campaign)
     consultation = make_consultation(
