@@ -436,6 +436,7 @@ LOGGING = {
         "django.security": {"filters": ["redact"]},
         "django.db.backends": {"level": "WARNING"},
         "twilio.http_client": {"level": "WARNING"},  # logs request URLs and headers at INFO
+        "twilio.async_http_client": {"level": "WARNING"},  # the same, eight lines per text sent in a batch
         "django_tasks": {"level": "WARNING"},  # one INFO line per Wagtail index update
     },
 }
