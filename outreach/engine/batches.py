@@ -37,8 +37,9 @@ logger = logging.getLogger(__name__)
 
 
 def send_batch(message_ids, now=None):
-    """Send claimed rows (any channels, any mix). Returns {id: status afterwards} for the rows this call settled or
-    sent (rows that were not ours to send are left out)."""
+    """Send claimed rows (any channels, any mix). Returns {id: status afterwards} for the rows whose provider call
+    this batch made (sent, retried or failed); rows the gate stopped are settled in `prepare` and left out, as are
+    rows that were not ours to send."""
     outcome = {}
     rows = list(
         OutboundMessage.objects.filter(pk__in=list(message_ids)).values_list("pk", "channel", "ambiguous_since")
