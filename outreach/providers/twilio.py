@@ -8,7 +8,7 @@ import asyncio
 import os
 import threading
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import requests
@@ -110,11 +110,21 @@ def make_twilio_client(
 
 class TimedAsyncTwilioHttpClient(AsyncTwilioHttpClient):
     """twilio's async client with its timeout applied: it keeps the timeout it is given but passes the request's own
-    (None from the library's resources) to aiohttp, which reads None as "no timeout" (twilio 9.13)."""
+    (None from the library's resources) to aiohttp, which reads None as "no timeout" (twilio 9.13).
+
+    It also hands aiohttp the request as it goes on the wire: the credentials as an Authorization header (aiohttp
+    3.14 deprecates the `auth=` twilio passes) and the form already encoded, as `requests` does for the sync client
+    (aiohttp's FormData was 12% of a worker's time during a burst)."""
 
     async def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None, **kwargs):
         timeout = self.timeout if timeout is None else timeout
-        return await super().request(method, url, params, data, headers, auth, timeout, **kwargs)
+        headers = dict(headers or {})
+        if auth is not None:
+            headers["Authorization"] = aiohttp.encode_basic_auth(*auth)
+        if isinstance(data, dict):
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+            data = urlencode(data, doseq=True).encode()
+        return await super().request(method, url, params, data, headers, None, timeout, **kwargs)
 
 
 class TwilioSMSProvider(SMSProvider):
