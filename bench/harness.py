@@ -663,6 +663,20 @@ def load_average():
     return [round(value, 2) for value in os.getloadavg()]
 
 
+def wait_for_quiet(log, busy_below=0.2, timeout=90):
+    """Wait until the machine's CPUs are less than `busy_below` busy over a second (what the benchmark before left
+    running has settled: PostgreSQL's autovacuum after a big load, exiting processes), at most `timeout` seconds.
+    Returns the busy fraction of the last second: each benchmark records it, so a figure measured beside something
+    else says so."""
+    started = time.monotonic()
+    while True:
+        busy = psutil.cpu_percent(interval=1.0) / 100
+        if busy < busy_below or time.monotonic() - started > timeout:
+            if busy >= busy_below:
+                log(f"machine still {busy:.0%} busy after {timeout}s: measuring anyway (recorded beside the figures)")
+            return round(busy, 3)
+
+
 def machine_info():
     import celery
     import django

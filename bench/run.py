@@ -107,6 +107,7 @@ def main(argv=None):
         for name in args.selected:
             module = importlib.import_module(f"bench.{name}")
             ctx.log(f"--- {module.TITLE}")
+            busy_before = harness.wait_for_quiet(ctx.log)
             load_before = harness.load_average()
             started = time.monotonic()
             try:
@@ -120,6 +121,7 @@ def main(argv=None):
             outcome["title"] = module.TITLE
             outcome["seconds"] = round(time.monotonic() - started, 1)
             outcome["load_average_before"] = load_before
+            outcome["machine_busy_before"] = busy_before
             outcome["load_average_after"] = harness.load_average()
             results["benchmarks"][name] = outcome
             ctx.log(f"{module.TITLE}: done in {outcome['seconds']}s")

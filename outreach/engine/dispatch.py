@@ -8,6 +8,7 @@ the next attempt first asks the provider whether it holds the message and adopts
 
 import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -106,7 +107,12 @@ def dispatch(enqueue, now=None):
     """Claim due rows and hand their ids to `enqueue` (the send task), a list at a time: OUTREACH_SEND_BATCH ids for an
     unpaced channel (one task decides and sends them together), one id for a paced channel (each send waits for its
     slot). Returns how many rows were handed out."""
-    handed_out = 0
+    return _dispatch(enqueue, now)[0]
+
+
+def _dispatch(enqueue, now=None):
+    """dispatch(), and whether a channel's allowance ran out (due rows may be waiting for rows in flight to settle)."""
+    handed_out, held_back = 0, False
     for channel in Channel.values:
         allowance = tick_allowance(channel)
         size = 1 if pacing.rate_for(channel) else settings.OUTREACH_SEND_BATCH
@@ -122,4 +128,54 @@ def dispatch(enqueue, now=None):
             allowance -= len(ids)
             if len(ids) < settings.OUTREACH_DISPATCH_BATCH:
                 break
-    return handed_out
+        held_back = held_back or allowance <= 0
+    return handed_out, held_back
+
+
+def next_due_at(after, until):
+    """When the first row of an active campaign falls due in (after, until], or None: one indexed read per channel
+    (outbox_due_idx, from `after` on)."""
+    active_steps = list(CampaignStep.objects.filter(campaign__active=True).values_list("pk", flat=True))
+    if not active_steps:
+        return None
+    moments = []
+    for channel in Channel.values:
+        moment = (
+            OutboundMessage.objects.filter(
+                status=MessageStatus.SCHEDULED,
+                channel=channel,
+                scheduled_for__gt=after,
+                scheduled_for__lte=until,
+                step_id__in=active_steps,
+            )
+            .order_by("scheduled_for", "pk")
+            .values_list("scheduled_for", flat=True)
+            .first()
+        )
+        if moment is not None:
+            moments.append(moment)
+    return min(moments, default=None)
+
+
+def dispatch_until(enqueue, until, *, poll_seconds=0.2, sleep=time.sleep):
+    """dispatch() now, then again at each moment a row falls due before `until` (a timezone-aware datetime), so a
+    planned reminder leaves when it is due rather than at the next dispatch period; while a channel's allowance is
+    spent (a burst in flight), again every `poll_seconds` as rows settle. Returns how many rows were handed out.
+
+    Beat runs this every OUTREACH_DISPATCH_SECONDS for the coming period. Idle, it is the dispatch's queries and one
+    indexed read per channel for the next due row; rows that fall due now by being written (not planned ahead) wait
+    for the next period, as before."""
+    handed_out = 0
+    while True:
+        handed, held_back = _dispatch(enqueue)
+        handed_out += handed
+        now = timezone.now()
+        if now >= until:
+            return handed_out
+        if held_back:
+            wake = now + datetime.timedelta(seconds=poll_seconds)
+        else:
+            wake = next_due_at(now, until)
+            if wake is None:
+                return handed_out
+        sleep(max(0.0, (min(wake, until) - timezone.now()).total_seconds()))

@@ -5,7 +5,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from outreach.engine.dispatch import claim_due, dispatch, expire_overdue, recover_expired_leases
+from outreach.engine.dispatch import (
+    claim_due,
+    dispatch,
+    dispatch_until,
+    expire_overdue,
+    next_due_at,
+    recover_expired_leases,
+)
 from outreach.engine.planner import plan_due
 from outreach.models import Campaign, MessageStatus, OutboundMessage
 from tests.outreach.factories import make_campaign, make_consultation
@@ -157,3 +164,75 @@ def test_a_dispatch_claims_no_more_than_the_workers_can_take_before_their_leases
     OutboundMessage.objects.filter(pk=handed[0]).update(status=MessageStatus.SENT)
     assert dispatch(handed.extend) == 1
     assert len(set(handed)) == 4 and set(handed) <= set(ids)
+
+
+def _due_in(seconds, rows):
+    """Planned rows that fall due `seconds` from now."""
+    moment = timezone.now() + datetime.timedelta(seconds=seconds)
+    OutboundMessage.objects.filter(pk__in=rows).update(scheduled_for=moment)
+    return moment
+
+
+@pytest.mark.django_db
+def test_a_row_planned_ahead_is_handed_out_when_it_falls_due_not_at_the_next_dispatch():
+    first, second = plan_rows(2)
+    due = _due_in(0.3, [first])
+    _due_in(60, [second])  # past this dispatch period: left for a later one
+    handed = []
+    until = timezone.now() + datetime.timedelta(seconds=0.9)
+    assert dispatch_until(lambda batch: handed.append((timezone.now(), batch)), until) == 1
+    assert [batch for _at, batch in handed] == [[first]]
+    assert handed[0][0] >= due  # never before it is due
+    assert timezone.now() < until + datetime.timedelta(seconds=0.5)
+    assert OutboundMessage.objects.get(pk=second).status == MessageStatus.SCHEDULED
+
+
+@pytest.mark.django_db
+def test_an_idle_dispatch_period_and_a_paused_campaigns_rows_do_not_keep_it_awake():
+    sleeps = []
+    until = timezone.now() + datetime.timedelta(seconds=5)
+    assert dispatch_until([].append, until, sleep=sleeps.append) == 0  # nothing planned at all
+    rows = plan_rows(2)
+    _due_in(1, rows)
+    Campaign.objects.update(active=False)
+    assert next_due_at(timezone.now(), until) is None
+    assert dispatch_until([].append, until, sleep=sleeps.append) == 0
+    assert sleeps == []
+
+
+@pytest.mark.django_db
+def test_a_burst_over_the_in_flight_ceiling_is_handed_out_as_rows_settle_within_the_period(settings):
+    settings.OUTREACH_MAX_IN_FLIGHT = 2
+    settings.OUTREACH_SEND_BATCH = 1
+    ids = plan_rows(5)
+    handed = []
+
+    def enqueue(batch):  # a worker that settles each batch at once
+        handed.extend(batch)
+        OutboundMessage.objects.filter(pk__in=batch).update(status=MessageStatus.SENT, lease_expires_at=None)
+
+    until = timezone.now() + datetime.timedelta(seconds=0.8)
+    assert dispatch_until(enqueue, until, poll_seconds=0.05) == 5
+    assert sorted(handed) == sorted(ids)
+
+
+@pytest.mark.django_db
+def test_the_beat_dispatch_ends_inside_its_period_so_the_next_one_finds_its_lock_free(settings, monkeypatch):
+    from outreach.engine import dispatch as dispatch_module
+    from outreach.tasks import dispatch_due
+
+    settings.OUTREACH_DISPATCH_SECONDS = 2
+    rows = plan_rows(1)
+    _due_in(0.2, rows)  # planned, falls due inside this period
+    periods = []
+    real = dispatch_module.dispatch_until
+
+    def spy(enqueue, until, **options):
+        periods.append((timezone.now(), until))
+        return real(enqueue, until, **options)
+
+    monkeypatch.setattr(dispatch_module, "dispatch_until", spy)
+    dispatch_due()
+    assert OutboundMessage.objects.get(pk=rows[0]).status == MessageStatus.SENDING
+    [(started, until)] = periods
+    assert started + datetime.timedelta(seconds=1.5) < until < started + datetime.timedelta(seconds=2)

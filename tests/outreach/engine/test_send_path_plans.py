@@ -156,6 +156,7 @@ def test_no_query_on_the_send_path_scans_a_big_table_sequentially(settings):
             send_batch(batch)
         plan_due()  # the window again, all planned
         dispatch.dispatch(batches.append)  # nothing due: the idle dispatch
+        dispatch.next_due_at(timezone.now(), timezone.now() + datetime.timedelta(seconds=1))  # and its look ahead
         handed = [pk for batch in batches for pk in batch]
     assert OutboundMessage.objects.filter(status=MessageStatus.SENT, pk__in=handed).count() == len(handed) >= 6
 
