@@ -10,11 +10,11 @@ SQL queries per request are counted in-process with Django's test client (same m
 import io
 import time
 
-from bench.harness import GunicornConfig, HttpLoad, gunicorn, latency_summary_ms, tree_cpu_seconds
+from bench.harness import HttpLoad, gunicorn, latency_summary_ms, shipped_gunicorn, tree_cpu_seconds
 
 NAME = "content_api"
 TITLE = "6. Content API"
-SERVER = GunicornConfig(workers=2, threads=8)
+SERVER = shipped_gunicorn()  # as production runs it by default
 CLIENTS = 16
 LIST_PAGE = 20
 

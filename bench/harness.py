@@ -415,6 +415,19 @@ class GunicornConfig:
         }
 
 
+def shipped_gunicorn():
+    """gunicorn as config/gunicorn.py sizes it when WEB_CONCURRENCY and WEB_THREADS are not set: what production runs
+    by default."""
+    import importlib
+
+    saved = {name: os.environ.pop(name, None) for name in ("WEB_CONCURRENCY", "WEB_THREADS")}
+    try:
+        module = importlib.reload(importlib.import_module("config.gunicorn"))
+    finally:
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+    return GunicornConfig(workers=module.workers, threads=module.threads)
+
+
 @contextlib.contextmanager
 def gunicorn(config, env_extra=None, port=None):
     """The web app under gunicorn on 127.0.0.1; yields (process, base_url)."""

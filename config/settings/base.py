@@ -247,9 +247,9 @@ if DATABASES["default"]["CONN_MAX_AGE"]:
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "outreach")
 OUTREACH_TICK_SECONDS = env_int("OUTREACH_TICK_SECONDS", 30, minimum=1, maximum=3600)
 # The outreach dispatch: hands out what is due every OUTREACH_DISPATCH_SECONDS, apart from the slower tick (leases,
-# expiry, planning), so the first message of a burst leaves within about a second of its due time. Idle, it is one
-# indexed query per channel. Both on the control queue (celery_app.py); each expires rather than pile up when no
-# worker takes it.
+# expiry, planning), then each planned row at the moment it falls due until its next run (dispatch.dispatch_until),
+# so a planned reminder leaves within a fraction of a second of its due time. Idle, a few indexed queries per
+# channel. Both on the control queue (celery_app.py); each expires rather than pile up when no worker takes it.
 OUTREACH_DISPATCH_SECONDS = env_int("OUTREACH_DISPATCH_SECONDS", 1, minimum=1, maximum=60)
 CELERY_BEAT_SCHEDULE = {
     "outreach-tick": {
