@@ -31,12 +31,13 @@ def start_private_redis():
     return server, f"redis://127.0.0.1:{server.port}/0"
 
 
-def worker_concurrency(env):
-    """The measured best (README "Performance": the thread pool, 32 threads per process) on PostgreSQL; on the
-    zero-setup SQLite database, 4: SQLite has one writer at a time, and more threads only queue on its lock."""
-    if env.get("WORKER_CONCURRENCY"):
-        return env["WORKER_CONCURRENCY"]
-    return "32" if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")) else "4"
+def worker_sizes(env):
+    """The Celery workers' environment: on PostgreSQL scripts/workers.py's defaults, the measured best (README
+    "Performance": one thread-pool process per core); on the zero-setup SQLite database one process of 4 threads:
+    SQLite has one writer at a time, and more threads or processes only queue on its lock."""
+    if env.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return env
+    return {"WORKER_PROCESSES": "1", "WORKER_CONCURRENCY": "4", **env}
 
 
 def manage(*args, env):
@@ -77,12 +78,12 @@ def main():
         manage("ensure_demo_admin", env=env)
         celery = [PYTHON, "-m", "celery", "-A", "celery_app"]
         commands = [
-            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            [*celery, "worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", worker_concurrency(env)],
-            [*celery, "beat", "--loglevel", "INFO", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+            ([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env),
+            ([PYTHON, "scripts/workers.py"], worker_sizes(env)),
+            ([*celery, "beat", "--loglevel", "INFO", "--schedule", str(ROOT / "var" / "celerybeat-schedule")], env),
         ]
-        for command in commands:
-            children.append(subprocess.Popen(command, cwd=ROOT, env=env))
+        for command, command_env in commands:
+            children.append(subprocess.Popen(command, cwd=ROOT, env=command_env))
         print(
             f"\nThe clinic is running:\n"
             f"  site and API   http://127.0.0.1:{port}/  (content API at /api/v2/pages/)\n"

@@ -2,7 +2,7 @@
 # Starts one production process: web, worker or beat (README "Deploying"). Used by the Procfile, the example systemd
 # units (deploy/systemd/) and the Dockerfile, so every way of running the clinic starts the same commands.
 #   web     migrations (one host at a time), collectstatic, then gunicorn with config/gunicorn.py
-#   worker  a Celery worker: the thread pool, WORKER_CONCURRENCY threads (README "Running at scale")
+#   worker  Celery workers: WORKER_PROCESSES (one per core) of WORKER_CONCURRENCY threads (scripts/workers.py)
 #   beat    Celery beat: the one scheduler (a second one is harmless: config/periodic.py)
 # No DJANGO_SETTINGS_MODULE means production, which stops at once naming every required variable that is unset.
 set -eu
@@ -19,7 +19,7 @@ case "${1:-}" in
     exec gunicorn --config config/gunicorn.py config.wsgi
     ;;
   worker)
-    exec celery -A celery_app worker --loglevel INFO --pool threads --concurrency "${WORKER_CONCURRENCY:-32}"
+    exec python scripts/workers.py
     ;;
   beat)
     exec celery -A celery_app beat --loglevel INFO --schedule "${CELERY_BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}"
