@@ -11,6 +11,7 @@ from bench.sms_throughput import DEFAULT, Load, measure
 NAME = "email_throughput"
 TITLE = "3. Email throughput"
 LATENCY = 0.04
+LEAD_SECONDS = 3.0
 
 
 def params(quick):
@@ -38,9 +39,13 @@ def run(ctx):
     with FakeProvider("postmark", p["latency_s"]) as fake:
         ctx.log(f"email: {p['messages']:,} emails, one API call each, {workers.label}")
         single_env = engine_env(fake.url, OUTREACH_SEND_BATCH="1")
-        single = measure(load, workers, p["messages"], p["warmup"], fake, single_env, ctx.log)
+        # Rows in the outbox LEAD_SECONDS before they fall due, as the planner leaves them: both rounds start when
+        # the rows fall due (the dispatcher wakes for them), not at a dispatch period's chance phase.
+        single = measure(load, workers, p["messages"], p["warmup"], fake, single_env, ctx.log, lead_s=LEAD_SECONDS)
         ctx.log(f"email: {p['messages']:,} emails, the engine's batches, {workers.label}")
-        batch = measure(load, workers, p["messages"], p["warmup"], fake, engine_env(fake.url), ctx.log)
+        batch = measure(
+            load, workers, p["messages"], p["warmup"], fake, engine_env(fake.url), ctx.log, lead_s=LEAD_SECONDS
+        )
     data.reset_outreach()
     single_rate = single["messages_per_second_end_to_end"]
     batch_rate = batch["messages_per_second_end_to_end"]
@@ -49,6 +54,9 @@ def run(ctx):
         "emails_per_second_single": single_rate,
         "emails_per_second_batch": batch_rate,
         "batch_over_single": round(ratio, 2),
+        "batch_over_single_sustained": round(
+            batch["messages_per_second_sustained"] / max(0.1, single["messages_per_second_sustained"]), 2
+        ),
         "api_calls_single": single["provider_requests"],
         "api_calls_batch": batch["provider_requests"],
         "cpu_ms_per_email_single": single["cpu_ms_per_message"],
