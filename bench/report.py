@@ -20,6 +20,13 @@ def markdown(results):
         "| Benchmark | Figure | Value | Target | Met |",
         "|---|---|---|---|---|",
     ]
+    busy = {
+        outcome["title"]: outcome["machine_busy_before"]
+        for outcome in results["benchmarks"].values()
+        if "machine_busy_before" in outcome
+    }
+    if busy:
+        lines[0] += f" The CPUs were at most {max(busy.values()):.0%} busy when a benchmark started."
     for outcome in results["benchmarks"].values():
         title = outcome["title"]
         if not outcome.get("ok"):
@@ -41,7 +48,15 @@ def markdown(results):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     path = Path(argv[0]) if argv else DEFAULT_OUT
-    print(markdown(json.loads(path.read_text())))
+    try:
+        results = json.loads(path.read_text())
+    except FileNotFoundError:
+        print(f"{path}: no such file; `make bench` writes it (or name a run, e.g. bench/runs/*.json)", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"{path}: not a benchmark run ({exc})", file=sys.stderr)
+        return 2
+    print(markdown(results))
     return 0
 
 
