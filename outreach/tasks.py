@@ -1,8 +1,11 @@
 """Celery tasks. They take ids only (no patient data in the broker) and are safe to run twice."""
 
+import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from config.periodic import exclusive
 
@@ -31,11 +34,6 @@ def dispatch_due():
     """Beat's frequent dispatch (every OUTREACH_DISPATCH_SECONDS), no planning: hand out the rows that fell due since
     the last one, then, until just before the next one starts, each row as it falls due (dispatch.dispatch_until).
     Idle, a few indexed queries per channel."""
-    import datetime
-
-    from django.conf import settings
-    from django.utils import timezone
-
     from outreach.engine import dispatch
 
     # Ends a tenth of a period early, so this run has let go of its lock when beat's next one starts.

@@ -167,7 +167,10 @@ def dispatch_until(enqueue, until, *, poll_seconds=0.2, sleep=time.sleep):
     for the next period, as before."""
     handed_out = 0
     while True:
-        handed, held_back = _dispatch(enqueue)
+        # The look-ahead starts where the claim's "now" stood, so a row falling due while the claim ran is not
+        # left for the next period.
+        claimed_at = timezone.now()
+        handed, held_back = _dispatch(enqueue, claimed_at)
         handed_out += handed
         now = timezone.now()
         if now >= until:
@@ -175,7 +178,7 @@ def dispatch_until(enqueue, until, *, poll_seconds=0.2, sleep=time.sleep):
         if held_back:
             wake = now + datetime.timedelta(seconds=poll_seconds)
         else:
-            wake = next_due_at(now, until)
+            wake = next_due_at(claimed_at, until)
             if wake is None:
                 return handed_out
         sleep(max(0.0, (min(wake, until) - timezone.now()).total_seconds()))

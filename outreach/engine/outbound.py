@@ -77,9 +77,10 @@ def send_many(channel, outgoings, *, provider=None):
     if not outgoings:
         return []
     if channel == Channel.EMAIL:
+        size = max(1, provider.max_batch)
         results = []
-        for start in range(0, len(outgoings), max(1, provider.max_batch)):
-            results += provider.send_email_batch(outgoings[start : start + max(1, provider.max_batch)])
+        for start in range(0, len(outgoings), size):
+            results += provider.send_email_batch(outgoings[start : start + size])
         return results
 
     return provider.send_sms_many(outgoings, settings.OUTREACH_SEND_CONCURRENCY)

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from tests.outreach.factories import set_clinic
 from tests.support.processes import celery_process, stop_process
 from tests.support.processes import engine_env as shared_engine_env
 
@@ -32,12 +33,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def clinic():
-    from cms.clinic import get_clinic_settings
-
-    settings = get_clinic_settings()
-    settings.clinic_name = "Test Clinic"
-    settings.phone = "(203) 555-0100"
-    settings.save()
+    return set_clinic()
 
 
 def engine_env(fake_twilio, **extra):

@@ -70,6 +70,18 @@ AREA_CODES = [
 ]
 
 
+def set_clinic(**fields):
+    """The clinic's settings as the tests expect them: "Test Clinic", (203) 555-0100, and any other `fields`
+    (messaging_name, postal_address...). Returns the saved settings."""
+    from cms.clinic import get_clinic_settings
+
+    clinic = get_clinic_settings()
+    for name, value in {"clinic_name": "Test Clinic", "phone": "(203) 555-0100", **fields}.items():
+        setattr(clinic, name, value)
+    clinic.save()
+    return clinic
+
+
 def fictional_phone(n=None):
     """+1 NPA 555 01xx: the range North American numbering reserves for fiction (4,000 distinct numbers)."""
     n = next(_sequence) if n is None else n

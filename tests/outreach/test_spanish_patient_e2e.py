@@ -14,6 +14,7 @@ from outreach.demo import ensure_reminder_campaign, ensure_spanish_templates
 from outreach.models import ApiToken, Channel, Consultation, Contact, MessageStatus, OutboundMessage, Purpose
 from tests.fakes.twilio import build_inbound_sms
 from tests.fixtures.loaders import PUBLIC_BASE_URL
+from tests.outreach.factories import set_clinic
 from tests.support.engine import daytime_zone, plan_and_send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
@@ -23,14 +24,7 @@ INBOUND = "/webhooks/twilio/inbound/"
 @pytest.fixture(autouse=True)
 def clinic(settings):
     settings.PUBLIC_BASE_URL = PUBLIC_BASE_URL
-    from cms.clinic import get_clinic_settings
-
-    clinic = get_clinic_settings()
-    clinic.clinic_name = "Clinic of Connecticut"
-    clinic.messaging_name = "KCC Milford"
-    clinic.phone = "(203) 555-0100"
-    clinic.save()
-    return clinic
+    return set_clinic(clinic_name="Clinic of Connecticut", messaging_name="KCC Milford")
 
 
 def text(client, fake, phone, body):

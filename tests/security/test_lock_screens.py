@@ -18,7 +18,7 @@ from outreach.engine.sensitive import find_terms
 from outreach.engine.templating import render
 from outreach.models import Campaign, Contact, MessageStatus, OutboundMessage
 from tests.fixtures.loaders import PUBLIC_BASE_URL, TWILIO_TOKEN, post_twilio, twilio_form
-from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from tests.outreach.factories import make_campaign, make_consultation, make_contact, set_clinic
 from tests.support.engine import daytime_zone, plan_and_send
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,7 @@ REAL_NAME = "Ketamine Center of Connecticut"
 
 @pytest.fixture
 def clinic():
-    clinic = get_clinic_settings()
-    clinic.clinic_name, clinic.messaging_name, clinic.phone = REAL_NAME, "KCC Milford", "(203) 555-0100"
-    clinic.save()
-    return clinic
+    return set_clinic(clinic_name=REAL_NAME, messaging_name="KCC Milford")
 
 
 def visible(text):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from outreach.engine import dispatch, planner
 from outreach.models import DeliveryEvent, MessageStatus, OutboundMessage
-from tests.outreach.factories import fictional_phone, make_campaign, make_consultation, make_contact
+from tests.outreach.factories import fictional_phone, make_campaign, make_consultation, make_contact, set_clinic
 from tests.support.engine import daytime_zone
 from tests.support.processes import celery_process, engine_env, wait_until
 
@@ -59,12 +59,7 @@ def broker_payloads():
 
 @pytest.fixture
 def clinic():
-    from cms.clinic import get_clinic_settings
-
-    clinic = get_clinic_settings()
-    clinic.clinic_name = "Test Clinic"
-    clinic.phone = "(203) 555-0100"
-    clinic.save()
+    return set_clinic()
 
 
 def test_phone_numbers_and_emails_appear_in_no_broker_payload_log_line_or_error(clinic, fake_twilio, tmp_path, caplog):

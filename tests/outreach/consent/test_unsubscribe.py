@@ -13,7 +13,7 @@ from outreach.consent import ledger as consent
 from outreach.consent import links
 from outreach.engine.composer import build_context, compose
 from outreach.models import Channel, MessageStatus, Purpose
-from tests.outreach.factories import make_campaign, make_consultation, make_contact, sent_sms_row
+from tests.outreach.factories import make_campaign, make_consultation, make_contact, sent_sms_row, set_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def clinic(settings):
     settings.PUBLIC_BASE_URL = "https://clinic.example"
-    from cms.clinic import get_clinic_settings
-
-    clinic = get_clinic_settings()
-    clinic.clinic_name = "Test Clinic"
-    clinic.phone = "(203) 555-0100"
-    clinic.postal_address = "1 Example Way\nMilford, CT 06460"
-    clinic.save()
-    return clinic
+    return set_clinic(postal_address="1 Example Way\nMilford, CT 06460")
 
 
 @pytest.fixture

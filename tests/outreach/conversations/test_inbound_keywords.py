@@ -17,7 +17,7 @@ from outreach.conversations import keywords
 from outreach.engine.composer import format_local
 from outreach.models import Channel, Consultation, InboundMessage, MessageStatus, Purpose
 from tests.fixtures.loaders import PUBLIC_BASE_URL, TWILIO_TOKEN, post_twilio, twilio_form
-from tests.outreach.factories import make_consultation, make_contact, sent_sms_row
+from tests.outreach.factories import make_consultation, make_contact, sent_sms_row, set_clinic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_eager")]
 INBOUND = "/webhooks/twilio/inbound/"
@@ -34,13 +34,7 @@ def twilio_settings(settings):
 
 @pytest.fixture(autouse=True)
 def clinic():
-    from cms.clinic import get_clinic_settings
-
-    clinic = get_clinic_settings()
-    clinic.clinic_name = "Test Clinic"
-    clinic.phone = "(203) 555-0100"
-    clinic.save()
-    return clinic
+    return set_clinic()
 
 
 def text(client, body, sender):

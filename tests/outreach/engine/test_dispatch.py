@@ -236,3 +236,19 @@ def test_the_beat_dispatch_ends_inside_its_period_so_the_next_one_finds_its_lock
     assert OutboundMessage.objects.get(pk=rows[0]).status == MessageStatus.SENDING
     [(started, until)] = periods
     assert started + datetime.timedelta(seconds=1.5) < until < started + datetime.timedelta(seconds=2)
+
+
+@pytest.mark.django_db
+def test_a_row_falling_due_while_the_claim_runs_is_handed_out_in_the_same_period():
+    first, second = plan_rows(2)
+    _due_in(60, [second])
+    handed = []
+
+    def enqueue(batch):
+        handed.extend(batch)
+        if second not in handed:  # during the claim, the second row's moment comes
+            OutboundMessage.objects.filter(pk=second).update(scheduled_for=timezone.now())
+
+    until = timezone.now() + datetime.timedelta(seconds=0.9)
+    assert dispatch_until(enqueue, until, sleep=lambda seconds: None) == 2
+    assert handed == [first, second]

@@ -6,12 +6,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cms.clinic import get_clinic_settings
 from outreach.engine.composer import build_context, compose
 from outreach.engine.sensitive import find_terms
 from outreach.engine.templating import missing_translations, templates_in, validate_translation
 from outreach.models import CampaignStep, MessageStatus, OutboundMessage, Purpose, StepTranslation
-from tests.outreach.factories import make_campaign, make_consultation, make_contact
+from tests.outreach.factories import make_campaign, make_consultation, make_contact, set_clinic
 from tests.support.engine import daytime_zone, plan_and_send
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,7 @@ ES_EMAIL = {
 
 @pytest.fixture(autouse=True)
 def clinic():
-    clinic = get_clinic_settings()
-    clinic.clinic_name = "Test Clinic"
-    clinic.phone = "(203) 555-0100"
-    clinic.save()
-    return clinic
+    return set_clinic()
 
 
 def care_step(**translation):

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from outreach.models import MessageStatus, OutboundMessage
-from tests.outreach.factories import fictional_phone, make_campaign
+from tests.outreach.factories import fictional_phone, make_campaign, set_clinic
 from tests.support.engine import daytime_zone, night_zone
 from tests.support.processes import engine_env, engine_processes, wait_until
 
@@ -19,12 +19,7 @@ HEADER = "external_id,first_name,last_name,phone,email,timezone,starts_at,sms_co
 
 @pytest.fixture
 def clinic():
-    from cms.clinic import get_clinic_settings
-
-    settings = get_clinic_settings()
-    settings.clinic_name = "Test Clinic"
-    settings.phone = "(203) 555-0100"
-    settings.save()
+    return set_clinic()
 
 
 @pytest.fixture
