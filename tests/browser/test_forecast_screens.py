@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from cms.clinic import get_clinic_settings
 from outreach.engine.planner import plan_due
-from outreach.models import Campaign, Consultation, OutboundMessage
+from outreach.models import Campaign, OutboundMessage
 from tests.outreach.factories import at_local, make_campaign, make_consultation, make_contact
 from tests.support.accessibility import axe_audit
 
@@ -60,8 +60,9 @@ def clinic_world():
         external_id="V-WEST",
     )
     quiet = make_consultation(
-        make_contact(first_name="Quiet", last_name="One", sms=False), starts_at=at_local(15, days=2), external_id="V-NC"
-    )
+        make_contact(first_name="Quiet", last_name="One", sms=False), starts_at=at_local(15, days=3), external_id="V-NC"
+    )  # three days ahead: her steps fall due at least a day after any hour the tests run (never "within a day",
+    # never "already fell due" for a 2-day step)
     return {"campaign": campaign, "early": early, "west": west, "quiet": quiet}
 
 
@@ -144,9 +145,6 @@ def test_clinic_administrator_confirms_a_change_that_would_send(browser_page, ma
     assert not OutboundMessage.objects.filter(consultation=visit).exists()  # never backfilled
 
     # Activating a paused campaign asks the same question (an email step: the texts' daily cap is not in play).
-    # The patient without texts has email: her visit moves out of the step's reach, or whether her step "already
-    # fell due" would depend on the hour the test runs (today 3 PM, clinic time).
-    Consultation.objects.filter(pk=world["quiet"].pk).update(starts_at=at_local(15, days=5))
     paused = make_campaign(
         name="Second reminders",
         active=False,

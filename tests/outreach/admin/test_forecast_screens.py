@@ -50,8 +50,9 @@ def agenda_world(db):
         external_id="V-NOON",
     )
     no_consent = make_consultation(
-        make_contact(first_name="Quiet", last_name="One", sms=False), starts_at=at_local(15, days=2), external_id="V-NC"
-    )
+        make_contact(first_name="Quiet", last_name="One", sms=False), starts_at=at_local(15, days=3), external_id="V-NC"
+    )  # three days ahead: her steps fall due at least a day after any hour the tests run (never "within a day",
+    # never "already fell due" for a 2-day step)
     return {"campaign": campaign, "early": early, "afternoon": afternoon, "no_consent": no_consent}
 
 
